@@ -1,0 +1,52 @@
+"""Phone numbers, normalised to +84 E.164 with `phonenumbers`.
+
+Numbers arrive as typed on a phone (0912 345 678), from spreadsheets that dropped the
+leading zero (912345678), with the country code, or as the pre-2018 11-digit mobile numbers
+(0168...) that were renumbered; all of them become +849...
+"""
+
+import re
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+# Mobile prefixes renumbered in 2018-2019 (old 4-digit prefix -> new 3-digit prefix).
+_RENUMBERED = {
+    "0162": "032", "0163": "033", "0164": "034", "0165": "035", "0166": "036", "0167": "037",
+    "0168": "038", "0169": "039", "0120": "070", "0121": "079", "0122": "077", "0126": "076",
+    "0128": "078", "0123": "083", "0124": "084", "0125": "085", "0127": "081", "0129": "082",
+    "0186": "056", "0188": "058", "0199": "059",
+}  # fmt: skip
+_NOT_DIGITS = re.compile(r"[^\d+]")
+
+
+def normalize_phone(value) -> str:
+    """Return the number as +84... or raise ValidationError saying why it is not one."""
+    raw = _NOT_DIGITS.sub("", str(value or ""))
+    if raw.startswith("+84"):
+        raw = "0" + raw[3:]
+    elif raw.startswith("84") and len(raw) in (11, 12):
+        raw = "0" + raw[2:]
+    elif not raw.startswith("0") and len(raw) in (9, 10):
+        raw = "0" + raw  # a spreadsheet ate the leading zero
+    if len(raw) == 11 and raw[:4] in _RENUMBERED:
+        raw = _RENUMBERED[raw[:4]] + raw[4:]
+    try:
+        number = phonenumbers.parse(raw, "VN")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number_for_region(number, "VN"):
+        raise ValidationError(
+            _("“%(value)s” không phải số điện thoại Việt Nam hợp lệ.") % {"value": value},
+            code="phone_invalid",
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_is_mobile(e164: str) -> bool:
+    number = phonenumbers.parse(e164, "VN")
+    return phonenumbers.number_type(number) in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    )

@@ -1,0 +1,65 @@
+"""Writes to the registry. Every write goes through full_clean so the same rules apply to
+the admin, the roster import, the sync push and the demo data."""
+
+import datetime
+import uuid
+
+from django.db import transaction
+
+from .models import Area, Household, Resident, Turf
+
+HOUSEHOLD_FIELDS = ("house_number", "lane", "street", "building", "floor", "unit", "address_text", "head_name",
+                    "latitude", "longitude", "turf")  # fmt: skip
+RESIDENT_FIELDS = ("full_name", "birth_date", "birth_year", "sex", "id_number", "phone", "residence_status",
+                   "elderly_alone", "disabled", "sick", "vneid_level1", "vneid_level2")  # fmt: skip
+
+
+def household_create(
+    *, area: Area, turf: Turf | None = None, client_uuid: uuid.UUID | None = None, **fields
+) -> Household:
+    household = Household(area=area, turf=turf, client_uuid=client_uuid, **fields)
+    household.address_text = household.address_text or household.compose_address()
+    household.full_clean()
+    household.save()
+    return household
+
+
+def household_update(*, household: Household, **fields) -> Household:
+    for name, value in fields.items():
+        if name not in HOUSEHOLD_FIELDS:
+            raise TypeError(f"household_update() got an unexpected field {name!r}")
+        setattr(household, name, value)
+    household.full_clean()
+    household.save()
+    return household
+
+
+def resident_create(*, household: Household, client_uuid: uuid.UUID | None = None, **fields) -> Resident:
+    resident = Resident(household=household, client_uuid=client_uuid, **fields)
+    _prepare(resident)
+    resident.save()
+    return resident
+
+
+def resident_update(*, resident: Resident, **fields) -> Resident:
+    for name, value in fields.items():
+        if name not in RESIDENT_FIELDS:
+            raise TypeError(f"resident_update() got an unexpected field {name!r}")
+        setattr(resident, name, value)
+    _prepare(resident)
+    resident.save()
+    return resident
+
+
+def _prepare(resident: Resident) -> None:
+    if isinstance(resident.birth_date, datetime.date) and not resident.birth_year:
+        resident.birth_year = resident.birth_date.year
+    resident.full_clean()
+
+
+@transaction.atomic
+def residents_bulk_create(*, residents: list[Resident]) -> list[Resident]:
+    """Insert residents that were already validated (the roster import, the demo data)."""
+    for resident in residents:
+        resident.derive_fields()
+    return Resident.objects.bulk_create(residents, batch_size=1000)

@@ -1,0 +1,30 @@
+"""Vietnamese text: NFC storage and a diacritics-free search key.
+
+Unicode decomposition strips tone and vowel marks but leaves đ/Đ alone (it is a separate
+letter, not d plus a mark), so it is mapped by hand. Old-style (Hoà) and new-style (Hòa)
+tone placement reduce to the same key because every mark is dropped.
+"""
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def nfc(text: str) -> str:
+    """Store text composed and with single spaces, whatever keyboard or spreadsheet typed it."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
+
+
+def search_key(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", nfc(text))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.replace("đ", "d").replace("Đ", "D").lower()
+
+
+_NUMBER = re.compile(r"\d+")
+
+
+def natural_key(text: str) -> str:
+    """Sort key in which "Ngõ 9" comes before "Ngõ 12" and "15A" after "15"."""
+    return _NUMBER.sub(lambda m: m.group().zfill(6), search_key(text))

@@ -1,0 +1,56 @@
+"""Per-area, per-campaign counters that dashboards read instead of counting residents."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from households.models import Area
+
+from .campaigns import Campaign
+
+
+class RollupCounts(models.Model):
+    households_total = models.PositiveIntegerField(_("tổng số hộ"), default=0)
+    households_visited = models.PositiveIntegerField(_("hộ đã đến"), default=0)
+    households_revisit = models.PositiveIntegerField(_("hộ cần quay lại"), default=0)
+    residents_eligible = models.PositiveIntegerField(_("người đủ 14 tuổi"), default=0)
+    residents_interested = models.PositiveIntegerField(_("quan tâm"), default=0)
+    residents_little_interested = models.PositiveIntegerField(_("ít quan tâm"), default=0)
+    residents_not_interested = models.PositiveIntegerField(_("không quan tâm"), default=0)
+    level1_registered = models.PositiveIntegerField(_("mức 1 đã thu nhận"), default=0)
+    level1_activated = models.PositiveIntegerField(_("mức 1 đã kích hoạt"), default=0)
+    level2_registered = models.PositiveIntegerField(_("mức 2 đã thu nhận"), default=0)
+    level2_activated = models.PositiveIntegerField(_("mức 2 đã kích hoạt"), default=0)
+
+    COUNTERS = (
+        "households_total", "households_visited", "households_revisit", "residents_eligible",
+        "residents_interested", "residents_little_interested", "residents_not_interested",
+        "level1_registered", "level1_activated", "level2_registered", "level2_activated",
+    )  # fmt: skip
+
+    class Meta:
+        abstract = True
+
+
+class AreaRollup(RollupCounts):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE)
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="rollups")
+    computed_at = models.DateTimeField(null=True, blank=True)
+    # Set when a visit touched this area and cleared once recomputed: the reconciler picks
+    # up whatever a lost task left behind.
+    dirty_since = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("tổng hợp theo địa bàn")
+        verbose_name_plural = _("tổng hợp theo địa bàn")
+        constraints = [models.UniqueConstraint(fields=["campaign", "area"], name="rollup_unique")]
+
+
+class AreaDailySnapshot(RollupCounts):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE)
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="snapshots")
+    day = models.DateField()
+
+    class Meta:
+        verbose_name = _("số liệu theo ngày")
+        verbose_name_plural = _("số liệu theo ngày")
+        constraints = [models.UniqueConstraint(fields=["campaign", "area", "day"], name="snapshot_unique")]

@@ -1,0 +1,25 @@
+from django.db import models
+
+
+class SyncChange(models.Model):
+    """One row per change a phone may need to pull. Its id is the pull cursor.
+
+    Rows are written under a lock on the clock row (see outreach.sync), so ids become
+    visible in commit order and a reader never skips a row committed late.
+    """
+
+    class Entity(models.TextChoices):
+        HOUSEHOLD = "household"
+        RESIDENT = "resident"
+        VISIT = "visit"
+        ASSIGNMENT = "assignment"
+
+    turf = models.ForeignKey("households.Turf", null=True, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey("outreach.Team", null=True, on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey("outreach.Campaign", null=True, on_delete=models.CASCADE, related_name="+")
+    entity = models.CharField(max_length=16, choices=Entity.choices)
+    entity_id = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["turf", "id"]), models.Index(fields=["team", "id"])]

@@ -1,0 +1,86 @@
+"""Visits are append-only events; HouseholdState and ResidentState are their projection
+(current status per campaign), kept in step in the same transaction and rebuildable."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from households.models import Household, Resident
+
+from .campaigns import Campaign, Interest, OutcomeCode
+from .teams import Team
+
+
+class Visit(models.Model):
+    client_uuid = models.UUIDField(_("mã trên máy"), unique=True)
+    campaign = models.ForeignKey(Campaign, verbose_name=_("chiến dịch"), on_delete=models.PROTECT)
+    household = models.ForeignKey(Household, verbose_name=_("hộ"), on_delete=models.PROTECT, related_name="visits")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người ghi"), on_delete=models.PROTECT)
+    team = models.ForeignKey(Team, verbose_name=_("tổ"), null=True, blank=True, on_delete=models.SET_NULL)
+    device_time = models.DateTimeField(_("giờ trên máy"))
+    server_time = models.DateTimeField(_("giờ máy chủ nhận"), auto_now_add=True, db_index=True)
+    outcome = models.ForeignKey(OutcomeCode, verbose_name=_("kết quả theo hộ"), on_delete=models.PROTECT)
+    note = models.TextField(_("ghi chú"), blank=True)
+    revisit_after = models.DateTimeField(_("quay lại sau"), null=True, blank=True)
+    revisit_note = models.CharField(_("hẹn quay lại"), max_length=200, blank=True)
+    latitude = models.DecimalField(_("vĩ độ"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("kinh độ"), max_digits=9, decimal_places=6, null=True, blank=True)
+    # Hash of the submitted content: a replay with the same UUID and the same hash is a
+    # duplicate (success), with another hash a conflict.
+    content_hash = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        verbose_name = _("lượt đến nhà")
+        verbose_name_plural = _("lượt đến nhà")
+        ordering = ["-server_time"]
+        indexes = [models.Index(fields=["campaign", "household", "device_time"])]
+
+    def __str__(self):
+        return f"{self.household} — {self.device_time:%d/%m/%Y %H:%M}"
+
+    @property
+    def clock_skew_seconds(self) -> float:
+        """How far the phone's clock was behind (positive) or ahead (negative) of the server."""
+        return (self.server_time - self.device_time).total_seconds()
+
+
+class VisitResidentOutcome(models.Model):
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="resident_outcomes")
+    resident = models.ForeignKey(Resident, verbose_name=_("nhân khẩu"), on_delete=models.PROTECT)
+    outcome = models.ForeignKey(OutcomeCode, verbose_name=_("kết quả"), on_delete=models.PROTECT, related_name="+")
+    reason = models.ForeignKey(
+        OutcomeCode, verbose_name=_("lý do"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("kết quả theo người")
+        verbose_name_plural = _("kết quả theo người")
+        constraints = [models.UniqueConstraint(fields=["visit", "resident"], name="one_outcome_per_resident_visit")]
+
+
+class HouseholdState(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE)
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="states")
+    last_visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="+")
+    last_device_time = models.DateTimeField()
+    last_outcome = models.ForeignKey(OutcomeCode, on_delete=models.PROTECT, related_name="+")
+    reached = models.BooleanField(default=False)
+    needs_revisit = models.BooleanField(default=False)
+    revisit_after = models.DateTimeField(null=True, blank=True)
+    visit_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "household"], name="household_state_unique")]
+
+
+class ResidentState(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE)
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="states")
+    last_visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="+")
+    last_device_time = models.DateTimeField()
+    last_outcome = models.ForeignKey(OutcomeCode, on_delete=models.PROTECT, related_name="+")
+    last_reason = models.ForeignKey(OutcomeCode, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    interest = models.CharField(max_length=16, choices=Interest.choices, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "resident"], name="resident_state_unique")]
