@@ -16,8 +16,9 @@ PROVINCE_CODES = frozenset(
     068 070 072 074 075 077 079 080 082 083 084 086 087 089 091 092 093 094 095 096""".split()
 )
 
-# Century digit pairs: (male, female) -> first year of the century.
-_CENTURY = {0: 1900, 1: 1900, 2: 2000, 3: 2000, 4: 2100, 5: 2100, 6: 2200, 7: 2200, 8: 1800, 9: 1800}
+# Century digit pairs (male, female) -> first year of the century: 0/1 the 1900s, 2/3 the
+# 2000s, 4/5 the 2100s, 6/7 the 2200s, 8/9 the 2300s (Circular 07/2016/TT-BCA).
+_CENTURY = {0: 1900, 1: 1900, 2: 2000, 3: 2000, 4: 2100, 5: 2100, 6: 2200, 7: 2200, 8: 2300, 9: 2300}
 
 
 def id_number_birth_year(id_number: str) -> int:
@@ -30,8 +31,12 @@ def id_number_sex(id_number: str) -> str:
 
 def validate_id_number(value, *, birth_year: int | None = None, sex: str | None = None) -> str:
     """Return the ID number as 12 digits or raise ValidationError with a specific reason."""
+    if isinstance(value, float) and value.is_integer():
+        # A spreadsheet cell read as a number: 1090012345.0 must not become "10900123450".
+        value = int(value)
     text = str(value).strip().replace(" ", "").replace(".", "")
-    if not text.isdigit():
+    # isdigit() alone lets through other scripts' digits and superscripts ("²").
+    if not (text.isascii() and text.isdigit()):
         raise ValidationError(
             _("Số định danh chỉ gồm chữ số (nhận được “%(value)s”).") % {"value": value},
             code="id_not_digits",

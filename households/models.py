@@ -116,6 +116,13 @@ class Household(models.Model):
     def __str__(self):
         return self.address_text
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Remembered so a move to another turf can tell the old turf's phones too.
+        instance._loaded_turf_id = instance.__dict__.get("turf_id")
+        return instance
+
     def compose_address(self) -> str:
         parts = []
         if self.unit:

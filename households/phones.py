@@ -24,10 +24,11 @@ _NOT_DIGITS = re.compile(r"[^\d+]")
 def normalize_phone(value) -> str:
     """Return the number as +84... or raise ValidationError saying why it is not one."""
     raw = _NOT_DIGITS.sub("", str(value or ""))
+    # lstrip: "+84 (0) 912 345 678" and "84 0912..." repeat the trunk zero after the code.
     if raw.startswith("+84"):
-        raw = "0" + raw[3:]
+        raw = "0" + raw[3:].lstrip("0")
     elif raw.startswith("84") and len(raw) in (11, 12):
-        raw = "0" + raw[2:]
+        raw = "0" + raw[2:].lstrip("0")
     elif not raw.startswith("0") and len(raw) in (9, 10):
         raw = "0" + raw  # a spreadsheet ate the leading zero
     if len(raw) == 11 and raw[:4] in _RENUMBERED:

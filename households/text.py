@@ -16,10 +16,15 @@ def nfc(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
 
 
+# Đ/đ are letters of their own, not D plus a mark. Ð/ð (eth) look the same and turn up in
+# text converted from old Vietnamese encodings, so they fold to d as well.
+_D = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
+
+
 def search_key(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", nfc(text))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.replace("đ", "d").replace("Đ", "D").lower()
+    return stripped.translate(_D).lower()
 
 
 _NUMBER = re.compile(r"\d+")

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class OutreachConfig(AppConfig):
     name = "outreach"
     verbose_name = _("Chiến dịch")
+
+    def ready(self):
+        from . import signals  # noqa: F401 - connects the receivers

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -124,6 +125,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "outreach.api.views.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Từng Nhà API",
@@ -139,6 +141,23 @@ CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", "True")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A push must not hang on a dead broker: fail the enqueue fast, the reconciler catches up.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_BEAT_SCHEDULE = {
+    "rollups-reconcile": {"task": "outreach.rollups_reconcile", "schedule": envint("ROLLUP_RECONCILE_SECONDS", "60")},
+    "rollups-daily": {"task": "outreach.rollups_daily", "schedule": crontab(hour=0, minute=5)},
+}
+
+# The debounce of rollup refreshes is shared between web processes through Redis in
+# production; one process's memory is enough for the embedded setup.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": envstr("CACHE_URL")}
+        if envstr("CACHE_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 PWA_APP_NAME = "Từng Nhà"
 PWA_APP_DESCRIPTION = "Đến từng nhà, rà từng người"

@@ -6,6 +6,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("api/", include("outreach.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("pwa.urls")),
     path("", include("frontend.urls")),

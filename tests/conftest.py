@@ -23,4 +23,10 @@ def _service_markers(request):
         pytest.skip("needs PostgreSQL (set DATABASE_URL)")
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The default hasher costs ~0.3 s per user on these machines; tests make dozens.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 pytest_plugins = ["tests.fixtures"]

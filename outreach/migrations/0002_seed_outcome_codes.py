@@ -13,6 +13,10 @@ def seed(apps, schema_editor):
         )
 
 
+def seed_clock(apps, schema_editor):
+    apps.get_model("outreach", "SyncClock").objects.get_or_create(id=1)
+
+
 def unseed(apps, schema_editor):
     apps.get_model("outreach", "OutcomeCode").objects.filter(
         campaign=None, code__in=[c[0] for c in SEEDED_CODES]
@@ -21,4 +25,7 @@ def unseed(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [("outreach", "0001_initial")]
-    operations = [migrations.RunPython(seed, unseed)]
+    operations = [
+        migrations.RunPython(seed, unseed),
+        migrations.RunPython(seed_clock, migrations.RunPython.noop),
+    ]

@@ -35,9 +35,6 @@ class AreaRollup(RollupCounts):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE)
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="rollups")
     computed_at = models.DateTimeField(null=True, blank=True)
-    # Set when a visit touched this area and cleared once recomputed: the reconciler picks
-    # up whatever a lost task left behind.
-    dirty_since = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("tổng hợp theo địa bàn")
@@ -54,3 +51,19 @@ class AreaDailySnapshot(RollupCounts):
         verbose_name = _("số liệu theo ngày")
         verbose_name_plural = _("số liệu theo ngày")
         constraints = [models.UniqueConstraint(fields=["campaign", "area", "day"], name="snapshot_unique")]
+
+
+class RollupDirty(models.Model):
+    """A residential group whose rollup a visit changed and that is not recomputed yet.
+
+    Written in the visit's own transaction, so the work survives a lost Celery task, a
+    stopped worker or Redis being down; the refresh task and the periodic reconciler both
+    drain it.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE)
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    marked_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "area"], name="rollup_dirty_unique")]

@@ -23,3 +23,14 @@ class SyncChange(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["turf", "id"]), models.Index(fields=["team", "id"])]
+
+
+class SyncClock(models.Model):
+    """A single row locked at the end of every transaction that writes SyncChange rows.
+
+    Holding it from the first change id to the commit makes ids commit in order, so a pull
+    that has seen id N has seen every change below N (no late commit can slip behind a
+    cursor). The lock is the last thing taken, so it cannot join a deadlock.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)

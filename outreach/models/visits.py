@@ -18,7 +18,10 @@ class Visit(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người ghi"), on_delete=models.PROTECT)
     team = models.ForeignKey(Team, verbose_name=_("tổ"), null=True, blank=True, on_delete=models.SET_NULL)
     device_time = models.DateTimeField(_("giờ trên máy"))
-    server_time = models.DateTimeField(_("giờ máy chủ nhận"), auto_now_add=True, db_index=True)
+    server_time = models.DateTimeField(_("giờ máy chủ nhận"), db_index=True)
+    # The time status decisions use: the device time, but never later than the server
+    # received the visit (a phone clock set in the future must not win every tie).
+    effective_time = models.DateTimeField(_("giờ dùng để xét trạng thái"))
     outcome = models.ForeignKey(OutcomeCode, verbose_name=_("kết quả theo hộ"), on_delete=models.PROTECT)
     note = models.TextField(_("ghi chú"), blank=True)
     revisit_after = models.DateTimeField(_("quay lại sau"), null=True, blank=True)
@@ -33,7 +36,7 @@ class Visit(models.Model):
         verbose_name = _("lượt đến nhà")
         verbose_name_plural = _("lượt đến nhà")
         ordering = ["-server_time"]
-        indexes = [models.Index(fields=["campaign", "household", "device_time"])]
+        indexes = [models.Index(fields=["campaign", "household", "effective_time"])]
 
     def __str__(self):
         return f"{self.household} — {self.device_time:%d/%m/%Y %H:%M}"
@@ -80,7 +83,14 @@ class ResidentState(models.Model):
     last_device_time = models.DateTimeField()
     last_outcome = models.ForeignKey(OutcomeCode, on_delete=models.PROTECT, related_name="+")
     last_reason = models.ForeignKey(OutcomeCode, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Outcomes without an interest or residence meaning (absent, say) leave the earlier
+    # answer standing, so each keeps the ordering key of the visit that set it.
     interest = models.CharField(max_length=16, choices=Interest.choices, blank=True)
+    interest_time = models.DateTimeField(null=True, blank=True)
+    interest_visit_id = models.BigIntegerField(null=True, blank=True)
+    residence_status = models.CharField(max_length=16, blank=True)
+    residence_time = models.DateTimeField(null=True, blank=True)
+    residence_visit_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["campaign", "resident"], name="resident_state_unique")]

@@ -1,0 +1,177 @@
+"""Admin for campaign work, scoped like the registry admin (see households/admin.py).
+
+Visits are an append-only event log and the states and rollups are projections of it, so
+those admins are read-only: a hand edit would disagree with what the phones sent and be
+overwritten by the next rebuild. The sync change log is internal plumbing and not shown.
+"""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from households.admin import AreaScopedAdmin, ReadOnlyMixin, ScopedInline, ScopedRelatedFilter, area_filter, keyed_search
+
+from .models import (
+    AreaDailySnapshot, AreaRollup, Assignment, Campaign, HouseholdState, OutcomeCode, OutcomeScope, Quota,
+    ResidentState, RoleGrant, Team, TeamMembership, Visit, VisitResidentOutcome,
+)  # fmt: skip
+
+
+@admin.register(RoleGrant)
+class RoleGrantAdmin(AreaScopedAdmin):
+    list_display = ("user", "role", "area")
+    list_filter = ("role", area_filter("area__path"))
+    search_fields = ("user__username", "user__first_name", "user__last_name", "area__code", "area__name")
+    list_select_related = ("user", "area")
+    autocomplete_fields = ("user", "area")
+
+
+class TeamMembershipInline(ScopedInline):
+    model = TeamMembership
+    area_lookup = "team__area"
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Team)
+class TeamAdmin(AreaScopedAdmin):
+    list_display = ("name", "area", "member_count")
+    list_filter = (area_filter("area__path"),)
+    search_fields = ("name", "area__name", "area__code")
+    list_select_related = ("area",)
+    autocomplete_fields = ("area",)
+    inlines = (TeamMembershipInline,)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_count=Count("memberships"))
+
+    @admin.display(description=_("số thành viên"), ordering="member_count")
+    def member_count(self, obj: Team) -> int:
+        return obj.member_count
+
+
+class OpenAssignmentFilter(admin.SimpleListFilter):
+    title = _("trạng thái giao")
+    parameter_name = "open"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("Đang giao")), ("0", _("Đã kết thúc"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("0", "1"):
+            return queryset.filter(ended_at__isnull=self.value() == "1")
+        return queryset
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(AreaScopedAdmin):
+    area_lookup = "turf__area"
+    list_display = ("turf", "team", "campaign", "assigned_by", "assigned_at", "ended_at")
+    list_filter = ("campaign", OpenAssignmentFilter, area_filter("turf__area__path"), ("team", ScopedRelatedFilter))
+    search_fields = ("turf__name", "team__name")
+    list_select_related = ("turf", "turf__area", "team", "campaign", "assigned_by")
+    autocomplete_fields = ("turf", "team")
+    readonly_fields = ("assigned_by",)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.assigned_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class QuotaInline(ScopedInline):
+    model = Quota
+    autocomplete_fields = ("area",)
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ("name", "start_date", "deadline", "target_level", "is_active")
+    list_filter = ("is_active", "target_level")
+    search_fields = ("name",)
+    inlines = (QuotaInline,)
+
+
+@admin.register(Quota)
+class QuotaAdmin(AreaScopedAdmin):
+    list_display = ("campaign", "area", "registered_target", "activated_target")
+    list_filter = ("campaign", area_filter("area__path"))
+    search_fields = ("area__name", "area__code")
+    list_select_related = ("campaign", "area")
+    autocomplete_fields = ("area",)
+
+
+@admin.register(OutcomeCode)
+class OutcomeCodeAdmin(admin.ModelAdmin):
+    list_display = ("scope", "code", "label_vi", "label_en", "campaign", "sort_order", "is_active")
+    list_filter = ("scope", "campaign", "is_active")
+    search_fields = ("code", "label_vi", "label_en")
+    list_select_related = ("campaign",)
+
+
+class HouseholdOutcomeFilter(admin.RelatedFieldListFilter):
+    """Only household-level codes can be a visit's outcome; resident codes would be noise."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(c.pk, c.label_vi) for c in OutcomeCode.objects.filter(scope=OutcomeScope.HOUSEHOLD)]
+
+
+class VisitResidentOutcomeInline(ReadOnlyMixin, admin.TabularInline):
+    model = VisitResidentOutcome
+    fields = ("resident", "outcome", "reason")
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("resident", "outcome", "reason")
+
+
+@admin.register(Visit)
+class VisitAdmin(ReadOnlyMixin, AreaScopedAdmin):
+    area_lookup = "household__area"
+    list_display = ("household", "campaign", "team", "recorded_by", "device_time", "server_time", "outcome")
+    list_filter = ("campaign", ("team", ScopedRelatedFilter), ("outcome", HouseholdOutcomeFilter),
+                   ("device_time", admin.DateFieldListFilter), area_filter("household__area__path"))  # fmt: skip
+    list_select_related = ("household", "campaign", "team", "recorded_by", "outcome")
+    search_fields = ("household__address_key",)
+    search_help_text = _("Địa chỉ hộ, gõ có dấu hay không dấu đều được.")
+    inlines = (VisitResidentOutcomeInline,)
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return keyed_search(queryset, search_term, ["household__address_key"])
+
+
+@admin.register(HouseholdState)
+class HouseholdStateAdmin(ReadOnlyMixin, AreaScopedAdmin):
+    area_lookup = "household__area"
+    list_display = ("household", "campaign", "last_outcome", "reached", "needs_revisit", "revisit_after",
+                    "visit_count", "last_device_time")  # fmt: skip
+    list_filter = ("campaign", "reached", "needs_revisit", area_filter("household__area__path"))
+    list_select_related = ("household", "campaign", "last_outcome")
+
+
+@admin.register(ResidentState)
+class ResidentStateAdmin(ReadOnlyMixin, AreaScopedAdmin):
+    area_lookup = "resident__household__area"
+    list_display = ("resident", "campaign", "last_outcome", "last_reason", "interest", "last_device_time")
+    list_filter = ("campaign", "interest", area_filter("resident__household__area__path"))
+    list_select_related = ("resident", "campaign", "last_outcome", "last_reason")
+
+
+ROLLUP_COLUMNS = ("households_total", "households_visited", "households_revisit", "residents_eligible",
+                  "level1_activated", "level2_registered", "level2_activated")  # fmt: skip
+
+
+@admin.register(AreaRollup)
+class AreaRollupAdmin(ReadOnlyMixin, AreaScopedAdmin):
+    list_display = ("area", "campaign", *ROLLUP_COLUMNS, "computed_at")
+    list_filter = ("campaign", area_filter("area__path"))
+    list_select_related = ("area", "campaign")
+
+
+@admin.register(AreaDailySnapshot)
+class AreaDailySnapshotAdmin(ReadOnlyMixin, AreaScopedAdmin):
+    list_display = ("day", "area", "campaign", *ROLLUP_COLUMNS)
+    list_filter = ("campaign", area_filter("area__path"))
+    list_select_related = ("area", "campaign")
+    date_hierarchy = "day"

@@ -1,0 +1,164 @@
+"""Per-area rollups, so dashboards cost what the number of areas costs, not of residents.
+
+A push marks the residential groups it touched as dirty (RollupDirty, in its own
+transaction). `rollups_refresh` then recounts only those groups, each a few hundred
+households, and re-sums their ancestors from their children's rollups, never from
+residents. Bursts are debounced: one refresh task per campaign per second at most, and
+whatever a lost task leaves behind the periodic reconciler drains.
+"""
+
+import datetime
+import logging
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from households.models import Area, AreaKind, Household, Resident, VneidStatus
+
+from .models import AreaDailySnapshot, AreaRollup, Campaign, ResidentState, RollupDirty
+from .models.rollups import RollupCounts
+
+log = logging.getLogger(__name__)
+COUNTERS = RollupCounts.COUNTERS
+DEBOUNCE_SECONDS = 1
+
+
+def rollups_mark_dirty(*, pairs: set[tuple[int, int]], at: datetime.datetime) -> None:
+    """Mark (campaign, group) pairs dirty. Upsert so a mark made while a refresh runs moves
+    marked_at forward and survives that refresh's delete."""
+    RollupDirty.objects.bulk_create(
+        [RollupDirty(campaign_id=c, area_id=a, marked_at=at) for c, a in sorted(pairs)],
+        update_conflicts=True, unique_fields=["campaign", "area"], update_fields=["marked_at"],
+    )  # fmt: skip
+
+
+def rollups_schedule_refresh(*, campaign_ids: set[int]) -> None:
+    """Enqueue a refresh per campaign unless one is already due within the debounce window.
+    Never raises: with Redis or the broker down the marks stay, and the beat reconciler
+    (or the next push) picks them up."""
+    from .tasks import rollups_refresh_task
+
+    for campaign_id in campaign_ids:
+        try:
+            if cache.add(f"rollup-refresh:{campaign_id}", 1, timeout=DEBOUNCE_SECONDS):
+                rollups_refresh_task.apply_async(args=[campaign_id], countdown=DEBOUNCE_SECONDS)
+        except Exception:  # noqa: BLE001 - the broker being down must not fail a stored visit
+            log.warning("could not enqueue the rollup refresh for campaign %s; the reconciler will", campaign_id,
+                        exc_info=True)  # fmt: skip
+
+
+def rollups_refresh(*, campaign_id: int) -> int:
+    """Recount the dirty groups of one campaign and their ancestors. Returns groups done."""
+    dirty = list(RollupDirty.objects.filter(campaign_id=campaign_id).values_list("id", "area_id", "marked_at"))
+    if not dirty:
+        return 0
+    campaign = Campaign.objects.get(id=campaign_id)
+    groups = list(Area.objects.filter(id__in={a for _, a, _ in dirty}))
+    # A sibling group never counted yet would be missing from its parent's sum: count it too.
+    roots = {g.ancestors_paths()[0] for g in groups}
+    never_counted = Area.objects.filter(kind=AreaKind.GROUP).exclude(rollups__campaign=campaign)
+    for root in roots:
+        groups += list(never_counted.filter(path__startswith=root).exclude(id__in=[g.id for g in groups]))
+    _recount_groups(campaign=campaign, groups=groups)
+    _resum_ancestors(campaign=campaign, groups=groups)
+    for row_id, _, marked_at in dirty:
+        # Only if nobody marked it again meanwhile; otherwise it stays for the next round.
+        RollupDirty.objects.filter(id=row_id, marked_at=marked_at).delete()
+    return len(dirty)
+
+
+def rollups_reconcile() -> int:
+    """Drain every campaign's dirty marks (run periodically by beat)."""
+    done = 0
+    for campaign_id in RollupDirty.objects.values_list("campaign_id", flat=True).distinct():
+        done += rollups_refresh(campaign_id=campaign_id)
+    return done
+
+
+def rollups_daily() -> None:
+    """Nightly: eligibility moves as residents turn 14 without any visit, and every area
+    needs its snapshot row for the trend chart even on a day with no visits."""
+    for campaign in Campaign.objects.filter(is_active=True):
+        rollups_rebuild(campaign=campaign)
+
+
+def group_counts(*, campaign: Campaign, group_ids: list[int], today: datetime.date) -> dict[int, dict]:
+    """Count the campaign's figures for residential groups from households and residents."""
+    counts = {g: dict.fromkeys(COUNTERS, 0) for g in group_ids}
+    households = Household.objects.filter(area_id__in=group_ids).values("area_id").annotate(
+        total=Count("id"),
+        visited=Count("states", filter=Q(states__campaign=campaign)),
+        revisit=Count("states", filter=Q(states__campaign=campaign, states__needs_revisit=True)),
+    )
+    for row in households:
+        counts[row["area_id"]].update(households_total=row["total"], households_visited=row["visited"],
+                                      households_revisit=row["revisit"])  # fmt: skip
+    living = Resident.objects.filter(household__area_id__in=group_ids).living_here().eligible_on(today)
+    at_least_registered = [VneidStatus.REGISTERED, VneidStatus.ACTIVATED]
+    residents = living.values("household__area_id").annotate(
+        eligible=Count("id"),
+        l1r=Count("id", filter=Q(vneid_level1__in=at_least_registered)),
+        l1a=Count("id", filter=Q(vneid_level1=VneidStatus.ACTIVATED)),
+        l2r=Count("id", filter=Q(vneid_level2__in=at_least_registered)),
+        l2a=Count("id", filter=Q(vneid_level2=VneidStatus.ACTIVATED)),
+    )
+    for row in residents:
+        counts[row["household__area_id"]].update(
+            residents_eligible=row["eligible"], level1_registered=row["l1r"], level1_activated=row["l1a"],
+            level2_registered=row["l2r"], level2_activated=row["l2a"],
+        )  # fmt: skip
+    interest = ResidentState.objects.filter(campaign=campaign, resident__in=living).values(
+        "resident__household__area_id", "interest"
+    ).annotate(n=Count("id"))
+    field = {"interested": "residents_interested", "little": "residents_little_interested",
+             "not": "residents_not_interested"}  # fmt: skip
+    for row in interest:
+        if row["interest"] in field:
+            counts[row["resident__household__area_id"]][field[row["interest"]]] = row["n"]
+    return counts
+
+
+def _recount_groups(*, campaign: Campaign, groups: list[Area]) -> None:
+    today = timezone.localdate()
+    counts = group_counts(campaign=campaign, group_ids=[g.id for g in groups], today=today)
+    _store(campaign=campaign, counts=counts, today=today)
+
+
+def _resum_ancestors(*, campaign: Campaign, groups: list[Area]) -> None:
+    """Re-sum each ancestor from its children's rollups, deepest level first."""
+    paths = {p for g in groups for p in g.ancestors_paths()[:-1]}
+    ancestors = sorted(Area.objects.filter(path__in=paths), key=lambda a: -a.depth)
+    today = timezone.localdate()
+    for area in ancestors:
+        sums = AreaRollup.objects.filter(campaign=campaign, area__parent=area).aggregate(
+            **{name: Sum(name) for name in COUNTERS}
+        )
+        _store(campaign=campaign, counts={area.id: {k: v or 0 for k, v in sums.items()}}, today=today)
+
+
+def _store(*, campaign: Campaign, counts: dict[int, dict], today: datetime.date) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        AreaRollup.objects.bulk_create(
+            [AreaRollup(campaign=campaign, area_id=a, computed_at=now, **c) for a, c in counts.items()],
+            update_conflicts=True, unique_fields=["campaign", "area"], update_fields=[*COUNTERS, "computed_at"],
+        )  # fmt: skip
+        AreaDailySnapshot.objects.bulk_create(
+            [AreaDailySnapshot(campaign=campaign, area_id=a, day=today, **c) for a, c in counts.items()],
+            update_conflicts=True, unique_fields=["campaign", "area", "day"], update_fields=list(COUNTERS),
+        )  # fmt: skip
+
+
+def rollups_rebuild(*, campaign: Campaign) -> None:
+    """Recount every residential group of the campaign and re-sum the whole tree (the demo
+    seed, a repair after a data import)."""
+    groups = list(Area.objects.filter(kind=AreaKind.GROUP))
+    for start in range(0, len(groups), 200):
+        _recount_groups(campaign=campaign, groups=groups[start : start + 200])
+    _resum_ancestors(campaign=campaign, groups=groups)
+    RollupDirty.objects.filter(campaign=campaign).delete()
+
+
+__all__ = ["rollups_mark_dirty", "rollups_refresh", "rollups_reconcile", "rollups_rebuild"]

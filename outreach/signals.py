@@ -1,0 +1,33 @@
+"""Registry edits made one by one (admin, services, a household created at the door) go
+into the sync change log so the phones holding that turf pull them. Bulk loads (roster
+import, demo data) skip signals and reach phones through a full download."""
+
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from households.models import Household, Resident
+
+from .models import SyncChange
+from .sync.changes import changes_record
+
+
+def _record(household_id: int, turf_ids: set) -> None:
+    with transaction.atomic():
+        changes_record(changes=[
+            SyncChange(entity=SyncChange.Entity.HOUSEHOLD, entity_id=household_id, turf_id=turf_id)
+            for turf_id in sorted(t for t in turf_ids if t)
+        ])  # fmt: skip
+
+
+@receiver(post_save, sender=Household)
+def household_saved(sender, instance: Household, **kwargs):
+    # The turf it left gets a change too, which its team's phones read as a removal.
+    _record(instance.id, {instance.turf_id, getattr(instance, "_loaded_turf_id", None)})
+    instance._loaded_turf_id = instance.turf_id
+
+
+@receiver(post_save, sender=Resident)
+def resident_saved(sender, instance: Resident, **kwargs):
+    turf_id = Household.objects.filter(id=instance.household_id).values_list("turf_id", flat=True).first()
+    _record(instance.household_id, {turf_id})

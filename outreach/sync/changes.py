@@ -1,0 +1,25 @@
+"""The change log that incremental pulls read.
+
+`changes_record` must be the last write of its transaction: it locks the SyncClock row and
+then allocates change ids, so ids are committed in the order they were allocated and a pull
+that has read up to id N can never later find a smaller id committed behind its back.
+"""
+
+from django.db import transaction
+
+from ..models import SyncChange, SyncClock
+
+
+def changes_record(*, changes: list[SyncChange]) -> None:
+    if not changes:
+        return
+    assert transaction.get_connection().in_atomic_block, "changes_record needs the writer's transaction"
+    # The race this prevents: transaction A takes id 10, B takes id 11 and commits, a phone
+    # pulls and moves its cursor to 11, then A commits id 10, which that phone never sees.
+    list(SyncClock.objects.select_for_update().filter(id=1))
+    SyncChange.objects.bulk_create(changes)
+
+
+def change_for_household(household, *, campaign_id=None) -> SyncChange:
+    return SyncChange(entity=SyncChange.Entity.HOUSEHOLD, entity_id=household.id, turf_id=household.turf_id,
+                      campaign_id=campaign_id)  # fmt: skip

@@ -1,0 +1,199 @@
+"""Parsing one pushed visit into plain Python values, without touching the database.
+
+Hand-written rather than a DRF serializer per item: a push carries up to 500 items and this
+runs for each, so it must cost microseconds (the serializers in outreach/api/schema.py
+describe the same shape for the OpenAPI document). Anything wrong raises ItemError with a
+code from errors.MESSAGES and a detail naming the field.
+"""
+
+import datetime
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.utils.dateparse import parse_date, parse_datetime
+
+
+class ItemError(Exception):
+    def __init__(self, code: str, detail: str = ""):
+        super().__init__(code, detail)
+        self.code = code
+        self.detail = detail
+
+
+@dataclass
+class ResidentPart:
+    outcome: str
+    reason: str | None
+    resident_id: int | None = None
+    resident_uuid: uuid.UUID | None = None
+    new_resident: dict | None = None
+
+
+@dataclass
+class VisitItem:
+    client_uuid: uuid.UUID
+    content_hash: str
+    campaign_id: int
+    device_time: datetime.datetime
+    outcome: str
+    household_id: int | None = None
+    household_uuid: uuid.UUID | None = None
+    new_household: dict | None = None
+    residents: list[ResidentPart] = field(default_factory=list)
+    note: str = ""
+    revisit_after: datetime.datetime | None = None
+    revisit_note: str = ""
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+
+
+HOUSEHOLD_TEXT_FIELDS = ("house_number", "lane", "street", "building", "floor", "unit", "head_name", "address_text")
+RESIDENT_FIELDS = ("full_name", "birth_date", "birth_year", "sex", "id_number", "phone", "residence_status",
+                   "elderly_alone", "disabled", "sick")  # fmt: skip
+
+
+def content_hash(raw: dict) -> str:
+    """Same content → same hash, whatever key order or spacing the phone used."""
+    canonical = json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _uuid(value, name: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except (ValueError, TypeError, AttributeError):
+        raise ItemError("malformed", f"{name}: not a UUID") from None
+
+
+def _int(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ItemError("malformed", f"{name}: expected a positive integer id")
+    return value
+
+
+def _text(raw: dict, name: str, max_length: int) -> str:
+    value = raw.get(name) or ""
+    if not isinstance(value, str):
+        raise ItemError("malformed", f"{name}: expected text")
+    if len(value) > max_length:
+        raise ItemError("malformed", f"{name}: longer than {max_length} characters")
+    return value
+
+
+def _datetime(value, name: str, *, required: bool) -> datetime.datetime | None:
+    if value in (None, ""):
+        if required:
+            raise ItemError("malformed", f"{name}: required")
+        return None
+    parsed = parse_datetime(value) if isinstance(value, str) else None
+    if parsed is None or parsed.tzinfo is None:
+        raise ItemError("malformed", f"{name}: expected an ISO 8601 time with a UTC offset")
+    return parsed
+
+
+def _coordinate(value, name: str, limit: int) -> Decimal | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ItemError("malformed", f"{name}: expected a number")
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.000001"))
+    except InvalidOperation:
+        raise ItemError("malformed", f"{name}: expected a number") from None
+    if abs(number) > limit:
+        raise ItemError("malformed", f"{name}: out of range")
+    return number
+
+
+def _code(value, name: str, *, required: bool = True) -> str | None:
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value:
+        raise ItemError("malformed", f"{name}: expected an outcome code")
+    return value
+
+
+def _new_household(raw) -> dict:
+    if not isinstance(raw, dict):
+        raise ItemError("malformed", "new_household: expected an object")
+    data = {"client_uuid": _uuid(raw.get("client_uuid"), "new_household.client_uuid"),
+            "turf_id": _int(raw.get("turf"), "new_household.turf")}  # fmt: skip
+    for name in HOUSEHOLD_TEXT_FIELDS:
+        data[name] = _text(raw, name, 500 if name == "address_text" else 200)
+    return data
+
+
+def _new_resident(raw) -> dict:
+    if not isinstance(raw, dict):
+        raise ItemError("malformed", "new_resident: expected an object")
+    data = {"client_uuid": _uuid(raw.get("client_uuid"), "new_resident.client_uuid")}
+    for name in RESIDENT_FIELDS:
+        value = raw.get(name)
+        if value is None:
+            continue
+        if name == "birth_date":
+            value = parse_date(value) if isinstance(value, str) else None
+            if value is None:
+                raise ItemError("malformed", "new_resident.birth_date: expected YYYY-MM-DD")
+        elif name == "birth_year":
+            value = _int(value, "new_resident.birth_year")
+        elif name in ("elderly_alone", "disabled", "sick"):
+            if not isinstance(value, bool):
+                raise ItemError("malformed", f"new_resident.{name}: expected true or false")
+        elif not isinstance(value, str):
+            raise ItemError("malformed", f"new_resident.{name}: expected text")
+        data[name] = value
+    if not str(data.get("full_name", "")).strip():
+        raise ItemError("malformed", "new_resident.full_name: required")
+    return data
+
+
+def _resident_part(raw, index: int) -> ResidentPart:
+    if not isinstance(raw, dict):
+        raise ItemError("malformed", f"residents[{index}]: expected an object")
+    part = ResidentPart(outcome=_code(raw.get("outcome"), f"residents[{index}].outcome"),
+                        reason=_code(raw.get("reason"), f"residents[{index}].reason", required=False))  # fmt: skip
+    given = [k for k in ("resident", "resident_uuid", "new_resident") if raw.get(k) is not None]
+    if len(given) != 1:
+        raise ItemError("malformed", f"residents[{index}]: give exactly one of resident, resident_uuid, new_resident")
+    if given[0] == "resident":
+        part.resident_id = _int(raw["resident"], f"residents[{index}].resident")
+    elif given[0] == "resident_uuid":
+        part.resident_uuid = _uuid(raw["resident_uuid"], f"residents[{index}].resident_uuid")
+    else:
+        part.new_resident = _new_resident(raw["new_resident"])
+    return part
+
+
+def parse_visit(raw) -> VisitItem:
+    if not isinstance(raw, dict):
+        raise ItemError("malformed", "expected an object")
+    item = VisitItem(
+        client_uuid=_uuid(raw.get("client_uuid"), "client_uuid"),
+        content_hash=content_hash(raw),
+        campaign_id=_int(raw.get("campaign"), "campaign"),
+        device_time=_datetime(raw.get("device_time"), "device_time", required=True),
+        outcome=_code(raw.get("outcome"), "outcome"),
+        note=_text(raw, "note", 2000),
+        revisit_after=_datetime(raw.get("revisit_after"), "revisit_after", required=False),
+        revisit_note=_text(raw, "revisit_note", 200),
+        latitude=_coordinate(raw.get("latitude"), "latitude", 90),
+        longitude=_coordinate(raw.get("longitude"), "longitude", 180),
+    )
+    given = [k for k in ("household", "household_uuid", "new_household") if raw.get(k) is not None]
+    if len(given) != 1:
+        raise ItemError("malformed", "give exactly one of household, household_uuid, new_household")
+    if given[0] == "household":
+        item.household_id = _int(raw["household"], "household")
+    elif given[0] == "household_uuid":
+        item.household_uuid = _uuid(raw["household_uuid"], "household_uuid")
+    else:
+        item.new_household = _new_household(raw["new_household"])
+    residents = raw.get("residents") or []
+    if not isinstance(residents, list) or len(residents) > 50:
+        raise ItemError("malformed", "residents: expected a list of at most 50")
+    item.residents = [_resident_part(r, i) for i, r in enumerate(residents)]
+    return item

@@ -1,0 +1,171 @@
+"""What a phone downloads: its team's turfs with households, residents and visits, either
+whole (no cursor, paged by household id) or as the changes since a cursor.
+
+The cursor is the id of the last SyncChange the phone has seen (see changes.py for why ids
+are safe to use), never a device clock. Rows are sent as arrays under a field list: a turf
+of 500 households and 2,000 residents must fit in 60 KB gzipped on a phone with one bar.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Max, Q
+
+from households.models import Household, Resident, Turf
+
+from ..models import Assignment, Campaign, HouseholdState, OutcomeCode, ResidentState, SyncChange, Visit
+from .scope import OFFICER_ROLES, team_ids_of, team_turfs
+
+PAGE_SIZE = 500
+HOUSEHOLD_FIELDS = ["id", "turf", "house_number", "lane", "street", "building", "floor", "unit", "address", "walk_key",
+                    "status", "visit_count", "last_visit_time", "revisit_after", "last_outcome"]  # fmt: skip
+RESIDENT_FIELDS = ["id", "household", "full_name", "birth_date", "birth_year", "sex", "id_number", "phone",
+                   "residence_status", "support", "vneid1", "vneid2", "interest", "last_outcome", "last_reason"]  # fmt: skip
+VISIT_FIELDS = ["id", "client_uuid", "household", "team", "recorded_by", "device_time", "outcome", "revisit_after",
+                "revisit_note", "note", "residents"]  # fmt: skip
+VNEID = {"none": 0, "registered": 1, "activated": 2}
+REMOVED_RESIDENCE = {"moved", "deceased"}
+
+
+class BadCursor(ValueError):
+    pass
+
+
+@dataclass
+class Cursor:
+    kind: str  # "f": full download in progress, "c": caught up to change `change_id`
+    change_id: int
+    after_household: int = 0
+
+    @classmethod
+    def parse(cls, text: str | None) -> "Cursor | None":
+        if not text:
+            return None
+        try:
+            parts = text.split(".")
+            if parts[0] == "c" and len(parts) == 2:
+                return cls("c", int(parts[1]))
+            if parts[0] == "f" and len(parts) == 3:
+                return cls("f", int(parts[1]), int(parts[2]))
+        except ValueError:
+            pass
+        raise BadCursor(text)
+
+    def __str__(self):
+        return f"c.{self.change_id}" if self.kind == "c" else f"f.{self.change_id}.{self.after_household}"
+
+
+def sync_pull(*, user, campaign: Campaign, cursor: Cursor | None, limit: int = PAGE_SIZE) -> dict:
+    turfs = team_turfs(user=user, campaign_id=campaign.id)
+    packer = _Packer(user=user, campaign=campaign)
+    if cursor is None or cursor.kind == "f":
+        return _full_page(packer, turfs, cursor, limit)
+    return _changes_page(packer, turfs, team_ids_of(user=user), cursor, limit)
+
+
+def _full_page(packer, turfs: dict[int, int], cursor: Cursor | None, limit: int) -> dict:
+    if cursor is None:
+        high_water = SyncChange.objects.aggregate(m=Max("id"))["m"] or 0
+        cursor = Cursor("f", high_water, 0)
+    households = list(
+        Household.objects.filter(turf_id__in=list(turfs), id__gt=cursor.after_household).order_by("id")[:limit]
+    )
+    body = packer.households(households)
+    if cursor.after_household == 0:
+        body.update(packer.header(turfs))
+    done = len(households) < limit
+    next_cursor = Cursor("c", cursor.change_id) if done else Cursor("f", cursor.change_id, households[-1].id)
+    return {"cursor": str(next_cursor), "has_more": not done, **body}
+
+
+def _changes_page(packer, turfs: dict[int, int], team_ids: list[int], cursor: Cursor, limit: int) -> dict:
+    changes = list(
+        SyncChange.objects.filter(id__gt=cursor.change_id)
+        .filter(Q(campaign__isnull=True) | Q(campaign=packer.campaign))
+        .filter(Q(turf_id__in=list(turfs)) | Q(team_id__in=team_ids, entity=SyncChange.Entity.ASSIGNMENT))
+        .order_by("id")[:limit]
+    )
+    if not changes:
+        return {"cursor": str(cursor), "has_more": False}
+    ids_of = {entity: [c.entity_id for c in changes if c.entity == entity] for entity in SyncChange.Entity.values}
+    household_ids = set(ids_of["household"])
+    household_ids |= set(Visit.objects.filter(id__in=ids_of["visit"]).values_list("household_id", flat=True))
+    gained_turfs, lost_turfs = set(), set()
+    for turf_id in Assignment.objects.filter(id__in=ids_of["assignment"]).values_list("turf_id", flat=True):
+        (gained_turfs if turf_id in turfs else lost_turfs).add(turf_id)
+    lost_turfs -= set(turfs)
+    households = list(Household.objects.filter(Q(id__in=household_ids) | Q(turf_id__in=gained_turfs)))
+    in_scope = [h for h in households if h.turf_id in turfs]
+    body = packer.households(in_scope)
+    body["removed"] = {
+        "turfs": sorted(lost_turfs),
+        "households": sorted(h.id for h in households if h.turf_id not in turfs),
+    }
+    if gained_turfs or lost_turfs:
+        body.update(packer.header(turfs))
+    return {"cursor": str(Cursor("c", changes[-1].id)), "has_more": len(changes) == limit, **body}
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+class _Packer:
+    """Turns rows into the compact wire format, scoped to what the user's role may see."""
+
+    def __init__(self, *, user, campaign: Campaign):
+        self.campaign = campaign
+        # Volunteers see only what the work needs (Decree 13/2023): the last 4 ID digits.
+        self.full_ids = user.is_superuser or user.role_grants.filter(role__in=OFFICER_ROLES).exists()
+
+    def header(self, turfs: dict[int, int]) -> dict:
+        codes = OutcomeCode.objects.filter(is_active=True).filter(Q(campaign__isnull=True) | Q(campaign=self.campaign))
+        return {
+            "campaign": {"id": self.campaign.id, "name": self.campaign.name, "deadline": _iso(self.campaign.deadline),
+                         "target_level": self.campaign.target_level},
+            "codes": [[c.code, c.scope, c.label_vi, c.label_en, c.interest, c.vneid_level, c.vneid_status,
+                       c.needs_revisit, c.household_reached] for c in codes],
+            "turfs": [[t.id, t.name, t.kind, t.area.name, turfs[t.id]]
+                      for t in Turf.objects.filter(id__in=list(turfs)).select_related("area")],
+        }  # fmt: skip
+
+    def households(self, households: list[Household]) -> dict:
+        ids = [h.id for h in households]
+        states = {s.household_id: s for s in HouseholdState.objects.filter(campaign=self.campaign, household_id__in=ids)
+                  .select_related("last_outcome")}  # fmt: skip
+        residents = list(Resident.objects.filter(household_id__in=ids).order_by("household_id", "id"))
+        r_states = {s.resident_id: s for s in ResidentState.objects.filter(
+            campaign=self.campaign, resident__household_id__in=ids).select_related("last_outcome", "last_reason")}
+        visits = list(Visit.objects.filter(campaign=self.campaign, household_id__in=ids)
+                      .select_related("outcome", "recorded_by").prefetch_related("resident_outcomes__outcome",
+                                                                                  "resident_outcomes__reason")
+                      .order_by("id"))  # fmt: skip
+        return {
+            "households": {"fields": HOUSEHOLD_FIELDS, "rows": [self._household(h, states.get(h.id)) for h in households]},
+            "residents": {"fields": RESIDENT_FIELDS,
+                          "rows": [self._resident(r, r_states.get(r.id)) for r in residents]},
+            "visits": {"fields": VISIT_FIELDS, "rows": [self._visit(v) for v in visits]},
+        }  # fmt: skip
+
+    def _household(self, h: Household, state: HouseholdState | None) -> list:
+        status = "not_visited" if state is None else ("revisit" if state.needs_revisit else "visited")
+        return [h.id, h.turf_id, h.house_number, h.lane, h.street, h.building, h.floor, h.unit, h.address_text,
+                h.walk_key, status, state.visit_count if state else 0, _iso(state and state.last_device_time),
+                _iso(state and state.revisit_after), state.last_outcome.code if state else None]  # fmt: skip
+
+    def _resident(self, r: Resident, state: ResidentState | None) -> list:
+        id_number = r.id_number or ""
+        if id_number and not self.full_ids:
+            id_number = "•" * 8 + id_number[-4:]
+        support = (1 if r.elderly_alone else 0) | (2 if r.disabled else 0) | (4 if r.sick else 0)
+        return [r.id, r.household_id, r.full_name, _iso(r.birth_date), r.birth_year, r.sex, id_number, r.phone,
+                r.residence_status, support, VNEID[r.vneid_level1], VNEID[r.vneid_level2],
+                state.interest if state else "", state.last_outcome.code if state else None,
+                state.last_reason.code if state and state.last_reason else None]  # fmt: skip
+
+    def _visit(self, v: Visit) -> list:
+        outcomes = [[o.resident_id, o.outcome.code, o.reason.code if o.reason else None] for o in v.resident_outcomes.all()]
+        return [v.id, str(v.client_uuid), v.household_id, v.team_id, v.recorded_by.get_full_name() or v.recorded_by.username,
+                _iso(v.device_time), v.outcome.code, _iso(v.revisit_after), v.revisit_note, v.note, outcomes]  # fmt: skip
+
+
+__all__ = ["sync_pull", "Cursor", "BadCursor", "REMOVED_RESIDENCE"]

@@ -1,0 +1,260 @@
+"""Accepting a batch of visits from a phone: every item answered, each visit stored once.
+
+Reads happen in bulk before the transaction (a few queries per batch, not per item); the
+writes happen in one transaction: visits inserted with ON CONFLICT DO NOTHING on the client
+UUID (so a retry racing its original stores nothing twice and the unique constraint, not a
+check-then-insert, decides), then their resident outcomes, the projection, the rollup
+dirty marks and the change log.
+"""
+
+import datetime
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from households.models import Household, Resident, Turf
+from households.services import household_create, resident_create
+
+from ..models import Campaign, OutcomeCode, OutcomeScope, SyncChange, Visit, VisitResidentOutcome
+from ..projection import projection_apply
+from ..rollups import rollups_mark_dirty, rollups_schedule_refresh
+from .changes import changes_record
+from .errors import error_body
+from .items import ItemError, VisitItem, parse_visit
+from .scope import WriteScope
+
+log = logging.getLogger(__name__)
+MAX_ITEMS = 500
+
+
+def _rejected(code: str, detail: str = "") -> dict:
+    return {"status": "rejected", **error_body(code, detail)}
+
+
+def sync_push(*, user, raw_items: list) -> list[dict]:
+    results: list[dict | None] = [None] * len(raw_items)
+    items: dict[int, VisitItem] = {}
+    first_index: dict = {}
+    for index, raw in enumerate(raw_items):
+        try:
+            item = parse_visit(raw)
+        except ItemError as exc:
+            results[index] = _rejected(exc.code, exc.detail)
+            continue
+        # The same UUID twice in one batch: the first one decides, the second is judged
+        # against it exactly as a later retry would be.
+        if item.client_uuid in first_index:
+            earlier = items[first_index[item.client_uuid]]
+            results[index] = {"status": "duplicate"} if earlier.content_hash == item.content_hash else _rejected("conflict")
+            continue
+        first_index[item.client_uuid] = index
+        items[index] = item
+
+    stored = dict(Visit.objects.filter(client_uuid__in=list(first_index)).values_list("client_uuid", "content_hash"))
+    for index, item in list(items.items()):
+        if item.client_uuid in stored:
+            results[index] = {"status": "duplicate"} if stored[item.client_uuid] == item.content_hash else _rejected("conflict")
+            del items[index]
+
+    if items:
+        context = _Context(user=user, items=items.values())
+        ready = {}
+        for index, item in items.items():
+            try:
+                ready[index] = context.check(item)
+            except ItemError as exc:
+                results[index] = _rejected(exc.code, exc.detail)
+        if ready:
+            for index, result in _write(user=user, context=context, ready=ready).items():
+                results[index] = result
+    return results
+
+
+class _Context:
+    """Everything the batch refers to, loaded with one query per kind."""
+
+    def __init__(self, *, user, items):
+        items = list(items)
+        self.campaigns = {c.id: c for c in Campaign.objects.filter(id__in={i.campaign_id for i in items}, is_active=True)}
+        self.scopes = {cid: WriteScope(user=user, campaign_id=cid) for cid in self.campaigns}
+        codes = OutcomeCode.objects.filter(is_active=True, campaign__isnull=True) | OutcomeCode.objects.filter(
+            is_active=True, campaign_id__in=list(self.campaigns)
+        )
+        self.codes = {(c.campaign_id, c.code): c for c in codes}
+        household_ids = {i.household_id for i in items if i.household_id}
+        household_uuids = {i.household_uuid for i in items if i.household_uuid}
+        household_uuids |= {i.new_household["client_uuid"] for i in items if i.new_household}
+        households = Household.objects.filter(id__in=household_ids) | Household.objects.filter(client_uuid__in=household_uuids)
+        self.households = {h.id: h for h in households.select_related("area")}
+        self.households_by_uuid = {h.client_uuid: h for h in self.households.values() if h.client_uuid}
+        turf_ids = {i.new_household["turf_id"] for i in items if i.new_household}
+        self.turfs = {t.id: t for t in Turf.objects.filter(id__in=turf_ids).select_related("area")}
+        resident_ids = {p.resident_id for i in items for p in i.residents if p.resident_id}
+        resident_uuids = {p.resident_uuid for i in items for p in i.residents if p.resident_uuid}
+        resident_uuids |= {p.new_resident["client_uuid"] for i in items for p in i.residents if p.new_resident}
+        residents = Resident.objects.filter(id__in=resident_ids) | Resident.objects.filter(client_uuid__in=resident_uuids)
+        self.residents = {r.id: r for r in residents}
+        self.residents_by_uuid = {r.client_uuid: r for r in self.residents.values() if r.client_uuid}
+        # Households created earlier in this same batch, so a later item may refer to them.
+        self.pending_households: dict = {}
+
+    def code(self, campaign_id: int, code: str, scope: str, error: str) -> OutcomeCode:
+        found = self.codes.get((campaign_id, code)) or self.codes.get((None, code))
+        if found is None or found.scope != scope:
+            raise ItemError(error, code)
+        return found
+
+    def check(self, item: VisitItem) -> dict:
+        campaign = self.campaigns.get(item.campaign_id)
+        if campaign is None:
+            raise ItemError("unknown_campaign", str(item.campaign_id))
+        scope = self.scopes[campaign.id]
+        household, team_id, new_household = self._household(item, scope)
+        outcome = self.code(campaign.id, item.outcome, OutcomeScope.HOUSEHOLD, "unknown_outcome")
+        parts = []
+        for n, part in enumerate(item.residents):
+            resident_outcome = self.code(campaign.id, part.outcome, OutcomeScope.RESIDENT, "unknown_outcome")
+            reason = self.code(campaign.id, part.reason, OutcomeScope.REASON, "unknown_reason") if part.reason else None
+            parts.append((self._resident(part, household, n), resident_outcome, reason))
+        return {"item": item, "campaign": campaign, "household": household, "new_household": new_household,
+                "team_id": team_id, "outcome": outcome, "parts": parts}  # fmt: skip
+
+    def _household(self, item: VisitItem, scope: WriteScope):
+        if item.household_id:
+            household = self.households.get(item.household_id)
+        else:
+            key = item.household_uuid or item.new_household["client_uuid"]
+            household = self.households_by_uuid.get(key) or self.pending_households.get(key)
+        if household is not None:
+            allowed, team_id = scope.team_for(household=household, area_path=household.area.path)
+            if not allowed:
+                raise ItemError("household_out_of_scope", str(household.id or ""))
+            return household, team_id, None
+        if not item.new_household:
+            raise ItemError("unknown_household", str(item.household_id or item.household_uuid))
+        data = dict(item.new_household)
+        turf = self.turfs.get(data.pop("turf_id"))
+        if turf is None or not scope.may_use_turf(turf_id=turf.id, area_path=turf.area.path):
+            raise ItemError("unknown_turf", str(item.new_household["turf_id"]))
+        household = Household(area=turf.area, turf=turf, **data)
+        household.address_text = household.address_text or household.compose_address()
+        try:
+            household.full_clean(exclude=["client_uuid"])
+        except ValidationError as exc:
+            raise ItemError("invalid_household", "; ".join(exc.messages)) from None
+        self.pending_households[household.client_uuid] = household
+        allowed, team_id = scope.team_for(household=household, area_path=turf.area.path)
+        return household, team_id, household
+
+    def _resident(self, part, household: Household, n: int):
+        if part.resident_id or part.resident_uuid:
+            resident = self.residents.get(part.resident_id) if part.resident_id else self.residents_by_uuid.get(part.resident_uuid)
+            if resident is None or resident.household_id != household.id or household.id is None:
+                raise ItemError("unknown_resident", f"residents[{n}]")
+            return resident
+        existing = self.residents_by_uuid.get(part.new_resident["client_uuid"])
+        if existing is not None:
+            if existing.household_id != household.id:
+                raise ItemError("unknown_resident", f"residents[{n}]")
+            return existing
+        resident = Resident(household=household, **part.new_resident)
+        try:
+            resident.full_clean(exclude=["household", "client_uuid"])
+        except ValidationError as exc:
+            raise ItemError("invalid_resident", "; ".join(exc.messages)) from None
+        return resident
+
+
+def _write(*, user, context: _Context, ready: dict[int, dict]) -> dict[int, dict]:
+    results: dict[int, dict] = {}
+    now = timezone.now()
+    with transaction.atomic():
+        for index, entry in list(ready.items()):
+            if entry["new_household"] is not None or any(r.pk is None for r, _, _ in entry["parts"]):
+                try:
+                    _create_new_entities(entry)
+                except (IntegrityError, ValidationError) as exc:
+                    results[index] = _rejected("invalid_resident", str(exc))
+                    del ready[index]
+        rows = sorted(ready.items(), key=lambda pair: str(pair[1]["item"].client_uuid))
+        visits = [_visit(user=user, entry=entry, now=now) for _, entry in rows]
+        inserted = _insert_ignoring_duplicates(visits)
+        outcomes, accepted_visits = [], []
+        for (index, entry), visit in zip(rows, visits, strict=True):
+            if visit.client_uuid not in inserted:
+                # A concurrent push of the same UUID committed first: judge against it.
+                stored_hash = Visit.objects.filter(client_uuid=visit.client_uuid).values_list("content_hash", flat=True)
+                same = stored_hash.first() == visit.content_hash
+                results[index] = {"status": "duplicate"} if same else _rejected("conflict")
+                continue
+            visit.id = inserted[visit.client_uuid]
+            accepted_visits.append(visit)
+            results[index] = {"status": "accepted", "id": visit.id}
+            for resident, outcome, reason in entry["parts"]:
+                outcomes.append(VisitResidentOutcome(visit=visit, resident=resident, outcome=outcome, reason=reason))
+        if accepted_visits:
+            VisitResidentOutcome.objects.bulk_create(outcomes)
+            projection_apply(visits=accepted_visits, outcomes=outcomes)
+            groups = {(v.campaign_id, v.household.area_id) for v in accepted_visits}
+            rollups_mark_dirty(pairs=groups, at=now)
+            changes_record(changes=[
+                SyncChange(entity=SyncChange.Entity.VISIT, entity_id=v.id, turf_id=v.household.turf_id,
+                           campaign_id=v.campaign_id)
+                for v in accepted_visits
+            ])  # fmt: skip
+            transaction.on_commit(lambda: rollups_schedule_refresh(campaign_ids={c for c, _ in groups}))
+    return results
+
+
+def _create_new_entities(entry: dict) -> None:
+    with transaction.atomic():  # a savepoint: a clash rejects this item only
+        household = entry["new_household"]
+        if household is not None and household.pk is None:
+            fields = {f: getattr(household, f) for f in ("house_number", "lane", "street", "building", "floor", "unit",
+                                                         "head_name", "address_text")}  # fmt: skip
+            created = household_create(area=household.area, turf=household.turf, client_uuid=household.client_uuid, **fields)
+            household.pk = household.id = created.id
+            entry["household"] = household
+        for n, (resident, outcome, reason) in enumerate(entry["parts"]):
+            if resident.pk is None:
+                fields = {f.name: getattr(resident, f.name) for f in Resident._meta.concrete_fields
+                          if f.name in ("full_name", "birth_date", "birth_year", "sex", "id_number", "phone",
+                                        "residence_status", "elderly_alone", "disabled", "sick")}  # fmt: skip
+                created = resident_create(household=entry["household"], client_uuid=resident.client_uuid, **fields)
+                entry["parts"][n] = (created, outcome, reason)
+
+
+def _visit(*, user, entry: dict, now: datetime.datetime) -> Visit:
+    item: VisitItem = entry["item"]
+    return Visit(
+        client_uuid=item.client_uuid, campaign=entry["campaign"], household=entry["household"], recorded_by=user,
+        team_id=entry["team_id"], device_time=item.device_time, server_time=now,
+        effective_time=min(item.device_time, now), outcome=entry["outcome"], note=item.note,
+        revisit_after=item.revisit_after, revisit_note=item.revisit_note, latitude=item.latitude,
+        longitude=item.longitude, content_hash=item.content_hash,
+    )  # fmt: skip
+
+
+def _insert_ignoring_duplicates(visits: list[Visit]) -> dict:
+    """INSERT ... ON CONFLICT (client_uuid) DO NOTHING RETURNING id, client_uuid.
+
+    Django's bulk_create(ignore_conflicts=True) cannot say which rows it inserted, and that
+    is exactly what decides between "accepted" and "duplicate" when two pushes race.
+    PostgreSQL and SQLite (3.35+) both speak this SQL.
+    """
+    if not visits:
+        return {}
+    fields = [f for f in Visit._meta.concrete_fields if not f.primary_key]
+    table = connection.ops.quote_name(Visit._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    params = [f.get_db_prep_save(f.pre_save(v, True), connection) for v in visits for f in fields]
+    uuid_field = Visit._meta.get_field("client_uuid")
+    sql = (f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(visits))} "
+           f"ON CONFLICT ({connection.ops.quote_name(uuid_field.column)}) DO NOTHING RETURNING id, "
+           f"{connection.ops.quote_name(uuid_field.column)}")  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {uuid_field.to_python(client_uuid): pk for pk, client_uuid in cursor.fetchall()}
