@@ -54,7 +54,8 @@ class Cursor:
         return f"c.{self.change_id}" if self.kind == "c" else f"f.{self.change_id}.{self.after_household}"
 
 
-def sync_pull(*, user, campaign: Campaign, cursor: Cursor | None, limit: int = PAGE_SIZE) -> dict:
+def sync_pull(*, user, campaign: Campaign, cursor: Cursor | None, limit: int | None = None) -> dict:
+    limit = limit or PAGE_SIZE
     turfs = team_turfs(user=user, campaign_id=campaign.id)
     packer = _Packer(user=user, campaign=campaign)
     if cursor is None or cursor.kind == "f":
