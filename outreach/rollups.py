@@ -49,13 +49,15 @@ def rollups_schedule_refresh(*, campaign_ids: set[int]) -> None:
                         exc_info=True)  # fmt: skip
 
 
+@transaction.atomic
 def rollups_refresh(*, campaign_id: int) -> int:
-    """Recount the dirty groups of one campaign and their ancestors. Returns groups done."""
+    """Recount the dirty groups of one campaign and their ancestors. Returns groups done.
+    One transaction, so a dashboard never sees a commune that disagrees with its province."""
     dirty = list(RollupDirty.objects.filter(campaign_id=campaign_id).values_list("id", "area_id", "marked_at"))
     if not dirty:
         return 0
     campaign = Campaign.objects.get(id=campaign_id)
-    groups = list(Area.objects.filter(id__in={a for _, a, _ in dirty}))
+    groups = list(Area.objects.filter(id__in={a for _, a, _ in dirty}).order_by("id"))
     # A sibling group never counted yet would be missing from its parent's sum: count it too.
     roots = {g.ancestors_paths()[0] for g in groups}
     never_counted = Area.objects.filter(kind=AreaKind.GROUP).exclude(rollups__campaign=campaign)

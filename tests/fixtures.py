@@ -12,13 +12,18 @@ every role, two teams with one turf each, and a campaign.
 
 import datetime
 from dataclasses import dataclass, field
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import User
 
 from households.models import Area, AreaKind, Household, Resident, Turf
 from households.services import household_create, resident_create
 from outreach.models import Assignment, Campaign, OutcomeCode, Quota, Role, RoleGrant, Team, TeamMembership
+
+
+seed_outcome_codes = import_module("outreach.migrations.0002_seed_outcome_codes").seed
 
 
 @dataclass
@@ -75,6 +80,8 @@ def make_households(turf: Turf, street: str, count: int) -> list[Household]:
 
 
 def build_world(households_per_turf: int = 3) -> World:
+    # Transactional tests flush every table, the data migration's outcome codes included.
+    seed_outcome_codes(django_apps, None)
     province = Area.objects.create(code="01", name="Thành phố Hà Nội", kind=AreaKind.PROVINCE)
     commune = Area.objects.create(code="00004", name="Phường Ba Đình", kind=AreaKind.COMMUNE, parent=province)
     group1 = Area.objects.create(code="00004-TDP01", name="Tổ dân phố 1", kind=AreaKind.GROUP, parent=commune)

@@ -16,7 +16,7 @@ def changes_record(*, changes: list[SyncChange]) -> None:
     assert transaction.get_connection().in_atomic_block, "changes_record needs the writer's transaction"
     # The race this prevents: transaction A takes id 10, B takes id 11 and commits, a phone
     # pulls and moves its cursor to 11, then A commits id 10, which that phone never sees.
-    list(SyncClock.objects.select_for_update().filter(id=1))
+    SyncClock.objects.select_for_update().get_or_create(id=1)
     SyncChange.objects.bulk_create(changes)
 
 
