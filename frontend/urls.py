@@ -1,5 +1,8 @@
 from django.urls import path
 
-from . import views
+from . import health, views
 
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz/", health.health, name="health"),
+]

@@ -8,8 +8,9 @@ so "is X inside Y?" and "everything under Y" are one indexed prefix match.
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -48,9 +49,18 @@ class Area(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        old_path = self.path
         self.path = (self.parent.path if self.parent_id else "/") + f"{self.code}/"
         self.depth = self.path.count("/") - 2
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                # Re-parented (districts abolished in 2025) or re-coded: the subtree follows,
+                # or every "inside this area?" check would silently lose it.
+                Area.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                    path=Concat(Value(self.path), Substr("path", len(old_path) + 1)),
+                    depth=F("depth") + (self.depth - (old_path.count("/") - 2)),
+                )
 
     def contains(self, other: "Area") -> bool:
         return other.path.startswith(self.path)

@@ -9,12 +9,15 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from households.admin import AreaScopedAdmin, ReadOnlyMixin, ScopedInline, ScopedRelatedFilter, area_filter, keyed_search
+from households.admin import (
+    AreaScopedAdmin, ReadOnlyMixin, ScopedInline, ScopedRelatedFilter, area_filter, keyed_search,
+)  # fmt: skip
 
 from .models import (
     AreaDailySnapshot, AreaRollup, Assignment, Campaign, HouseholdState, OutcomeCode, OutcomeScope, Quota,
     ResidentState, RoleGrant, Team, TeamMembership, Visit, VisitResidentOutcome,
 )  # fmt: skip
+from .services import turf_assign
 
 
 @admin.register(RoleGrant)
@@ -64,18 +67,30 @@ class OpenAssignmentFilter(admin.SimpleListFilter):
 
 @admin.register(Assignment)
 class AssignmentAdmin(AreaScopedAdmin):
+    """Adding goes through turf_assign, which ends the turf's open assignment and logs both
+    for the phones (the old team's as a tombstone). An edit or a delete in place would skip
+    that, so a reassignment is always a new row and the history stays."""
+
     area_lookup = "turf__area"
     list_display = ("turf", "team", "campaign", "assigned_by", "assigned_at", "ended_at")
     list_filter = ("campaign", OpenAssignmentFilter, area_filter("turf__area__path"), ("team", ScopedRelatedFilter))
     search_fields = ("turf__name", "team__name")
     list_select_related = ("turf", "turf__area", "team", "campaign", "assigned_by")
     autocomplete_fields = ("turf", "team")
-    readonly_fields = ("assigned_by",)
+    # Keeping ended_at out of the form also skips the "one open assignment per turf" check,
+    # which turf_assign satisfies by ending the old row first.
+    fields = ("campaign", "turf", "team", "assigned_by", "assigned_at", "ended_at")
+    readonly_fields = ("assigned_by", "assigned_at", "ended_at")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.assigned_by = request.user
-        super().save_model(request, obj, form, change)
+        assignment = turf_assign(campaign=obj.campaign, turf=obj.turf, team=obj.team, assigned_by=request.user)
+        obj.pk, obj.assigned_by, obj.assigned_at = assignment.pk, assignment.assigned_by, assignment.assigned_at
 
 
 class QuotaInline(ScopedInline):

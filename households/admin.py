@@ -1,0 +1,287 @@
+"""Admin for the registry, in Vietnamese, scoped to the areas the signed-in officer holds.
+
+The admin is the back office of ward police and the project team. It shows the personal
+data of whole communes (Decree 13/2023), so every queryset, every foreign-key choice and
+every sidebar filter is cut down to the subtrees of the user's role grants; superusers see
+everything. The scoping helpers live here, in the lower layer, and outreach/admin.py reuses
+them. Search goes through the stored diacritics-free keys (address_key, name_key) because
+officers type "doi can" on desktops without a Vietnamese keyboard.
+"""
+
+import re
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from outreach.selectors import areas_visible_to
+
+from .models import Area, Household, Resident, Turf
+from .text import search_key
+
+admin.site.site_header = _("Từng Nhà — Quản trị")
+admin.site.site_title = _("Từng Nhà — Quản trị")
+admin.site.index_title = _("Sổ hộ dân và chiến dịch")
+
+# A sidebar longer than this is useless; past it a filter asks the user to pick an area first.
+FILTER_MAX_CHOICES = 200
+ADDRESS_PARTS = ("house_number", "lane", "street", "building", "floor", "unit")
+
+
+def visible_areas(request) -> QuerySet[Area] | None:
+    """The user's areas, or None for a superuser so callers skip the filter altogether.
+    Cached on the request: a changelist asks for it from several filters and widgets."""
+    if request.user.is_superuser:
+        return None
+    if not hasattr(request, "_tungnha_areas"):
+        request._tungnha_areas = areas_visible_to(user=request.user)
+    return request._tungnha_areas
+
+
+def scope_queryset(qs: QuerySet, request, area_lookup: str) -> QuerySet:
+    """Rows whose area (reached through `area_lookup`, "" for Area itself) the user may see."""
+    areas = visible_areas(request)
+    if areas is None:
+        return qs
+    return qs.filter(**{f"{area_lookup}__in" if area_lookup else "pk__in": areas})
+
+
+def path_lookup(area_lookup: str) -> str:
+    return f"{area_lookup}__path" if area_lookup else "path"
+
+
+def keyed_search(qs: QuerySet, term: str, fields: list[str]) -> tuple[QuerySet, bool]:
+    """Every word of the term, stripped of diacritics, must appear in one of the key fields."""
+    for word in search_key(term).split():
+        condition = Q()
+        for field in fields:
+            condition |= Q(**{f"{field}__contains": word})
+        qs = qs.filter(condition)
+    # A reverse relation (residents__name_key) can repeat rows; the changelist then dedupes.
+    return qs, any(field.startswith("residents__") for field in fields)
+
+
+class ScopedChoicesMixin:
+    """Foreign-key choices cut to the user's areas, using the related model's own admin
+    scoping, so a police officer cannot file a household under another commune."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related_admin = self.admin_site._registry.get(db_field.related_model)
+        if "queryset" not in kwargs and isinstance(related_admin, AreaScopedAdmin) and not request.user.is_superuser:
+            kwargs["queryset"] = related_admin.get_queryset(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class AreaScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
+    area_lookup = "area"  # from the model to its Area; "" for Area itself
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if isinstance(self.list_select_related, (list, tuple)) and self.list_select_related:
+            # Also for autocomplete and filters, which print str() of related rows.
+            qs = qs.select_related(*self.list_select_related)
+        return scope_queryset(qs, request, self.area_lookup)
+
+
+class ScopedInline(ScopedChoicesMixin, admin.TabularInline):
+    area_lookup = "area"
+    extra = 0
+
+    def get_queryset(self, request):
+        return scope_queryset(super().get_queryset(request), request, self.area_lookup)
+
+
+class ReadOnlyMixin:
+    """Event logs and projections are written by the sync and rollup code, never by hand."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AreaFilter(admin.SimpleListFilter):
+    """Drill down the area tree instead of listing every group in the country: the sidebar
+    shows the chosen area's ancestors and children, or the user's own areas to start with."""
+
+    title = _("địa bàn")
+    parameter_name = "area"
+    path_lookup = "area__path"
+
+    def _visible(self, request, qs: QuerySet[Area]) -> QuerySet[Area]:
+        areas = visible_areas(request)
+        return qs if areas is None else qs.filter(pk__in=areas)
+
+    def _selected(self, request) -> Area | None:
+        value = self.value() or ""
+        return self._visible(request, Area.objects.filter(pk=value)).first() if value.isdigit() else None
+
+    def lookups(self, request, model_admin):
+        selected = self._selected(request)
+        if selected:
+            shown = Area.objects.filter(Q(path__in=selected.ancestors_paths()) | Q(parent=selected))
+        else:
+            user = request.user
+            roots = Area.objects.filter(**({"parent": None} if user.is_superuser else {"role_grants__user": user}))
+            children = list(Area.objects.filter(parent__in=roots).values_list("pk", flat=True)[:FILTER_MAX_CHOICES])
+            if len(children) == FILTER_MAX_CHOICES:  # every province's communes: list the provinces only
+                children = []
+            shown = Area.objects.filter(Q(pk__in=roots) | Q(pk__in=children))
+        areas = list(self._visible(request, shown).order_by("path"))
+        top = min((a.depth for a in areas), default=0)
+        return [(str(a.pk), "— " * (a.depth - top) + a.name) for a in areas]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        selected = self._selected(request)
+        return queryset.filter(**{f"{self.path_lookup}__startswith": selected.path}) if selected else queryset.none()
+
+
+def area_filter(path: str) -> type[AreaFilter]:
+    return type("AreaFilter", (AreaFilter,), {"path_lookup": path})
+
+
+class ScopedRelatedFilter(admin.RelatedFieldListFilter):
+    """Lists only the related rows the user may see (their turfs, their teams), narrowed to
+    the area chosen in the area filter, and hides itself rather than list thousands."""
+
+    def field_choices(self, field, request, model_admin):
+        model = field.related_model
+        related_admin = model_admin.admin_site._registry.get(model)
+        qs = related_admin.get_queryset(request) if related_admin else model._default_manager.all()
+        area_id = request.GET.get(AreaFilter.parameter_name, "")
+        lookup = getattr(related_admin, "area_lookup", None)
+        if lookup is not None and area_id.isdigit():
+            area = Area.objects.filter(pk=area_id).first()
+            if area:
+                qs = qs.filter(**{f"{path_lookup(lookup)}__startswith": area.path})
+        rows = list(qs[: FILTER_MAX_CHOICES + 1])
+        return [] if len(rows) > FILTER_MAX_CHOICES else [(obj.pk, str(obj)) for obj in rows]
+
+
+@admin.register(Area)
+class AreaAdmin(AreaScopedAdmin):
+    area_lookup = ""
+    list_display = ("name", "code", "kind", "parent")
+    list_filter = ("kind",)
+    search_fields = ("code", "name")
+    list_select_related = ("parent",)
+    autocomplete_fields = ("parent",)
+    readonly_fields = ("path",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "parent" and not request.user.is_superuser:
+            field.required = True  # only superusers create top-level areas
+        return field
+
+
+@admin.register(Turf)
+class TurfAdmin(AreaScopedAdmin):
+    list_display = ("name", "kind", "area")
+    list_filter = ("kind", area_filter("area__path"))
+    search_fields = ("name", "area__name", "area__code")
+    list_select_related = ("area",)
+    autocomplete_fields = ("area",)
+
+
+class HouseholdForm(forms.ModelForm):
+    """The full address may be left blank: it is composed from the parts, and recomposed
+    when the parts change, so it never goes stale behind an edited street."""
+
+    class Meta:
+        model = Household
+        fields = ("area", "turf", *ADDRESS_PARTS, "address_text", "head_name", "latitude", "longitude")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["address_text"].required = False
+        self.fields["address_text"].help_text = _("Để trống để ghép tự động từ số nhà, ngõ, đường, toà nhà…")
+
+    def clean(self):
+        data = super().clean()
+        parts_changed = any(name in self.changed_data for name in ADDRESS_PARTS)
+        if not data.get("address_text") or (parts_changed and "address_text" not in self.changed_data):
+            data["address_text"] = Household(**{name: data.get(name) or "" for name in ADDRESS_PARTS}).compose_address()
+            if not data["address_text"]:
+                raise ValidationError(_("Nhập địa chỉ: ít nhất số nhà, ngõ, đường/phố hoặc toà nhà."))
+        return data
+
+
+class ResidentInline(admin.TabularInline):
+    model = Resident
+    extra = 0
+    show_change_link = True
+    fields = ("full_name", "birth_date", "birth_year", "sex", "id_number", "phone", "residence_status",
+              "vneid_level1", "vneid_level2")  # fmt: skip
+
+
+@admin.register(Household)
+class HouseholdAdmin(AreaScopedAdmin):
+    form = HouseholdForm
+    list_display = ("address_text", "head_name", "area", "turf")
+    list_filter = (area_filter("area__path"), ("turf", ScopedRelatedFilter))
+    list_select_related = ("area", "turf", "turf__area")
+    search_fields = ("address_key",)  # shows the box; the search itself is below
+    search_help_text = _("Địa chỉ hoặc tên người trong hộ, gõ có dấu hay không dấu đều được.")
+    autocomplete_fields = ("area", "turf")
+    inlines = (ResidentInline,)
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return keyed_search(queryset, search_term, ["address_key", "residents__name_key"])
+
+
+_NUMBER_QUERY = re.compile(r"^[\d\s.+()-]+$")
+
+
+@admin.register(Resident)
+class ResidentAdmin(AreaScopedAdmin):
+    area_lookup = "household__area"
+    list_display = ("full_name", "birth", "age", "eligible", "id_number", "phone", "residence_status",
+                    "vneid_level1", "vneid_level2", "household")  # fmt: skip
+    list_filter = ("residence_status", "vneid_level1", "vneid_level2", "elderly_alone", "disabled", "sick",
+                   area_filter("household__area__path"))  # fmt: skip
+    list_select_related = ("household",)
+    search_fields = ("name_key",)
+    search_help_text = _("Tên (có dấu hay không dấu), địa chỉ, số định danh hoặc số điện thoại.")
+    autocomplete_fields = ("household",)
+    readonly_fields = ("created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("household", "full_name", "birth_date", "birth_year", "sex")}),
+        (_("Giấy tờ và liên lạc"), {"fields": ("id_number", "phone")}),
+        (_("Cư trú và hỗ trợ tại nhà"), {"fields": ("residence_status", "elderly_alone", "disabled", "sick")}),
+        (_("VNeID"), {"fields": ("vneid_level1", "vneid_level2")}),
+        (_("Lịch sử"), {"fields": ("created_at", "updated_at")}),
+    )
+
+    @admin.display(description=_("sinh"), ordering="birth_date")
+    def birth(self, obj: Resident) -> str:
+        return obj.birth_date.strftime("%d/%m/%Y") if obj.birth_date else str(obj.birth_year or "")
+
+    @admin.display(description=_("tuổi"))
+    def age(self, obj: Resident):
+        return obj.age_on(timezone.localdate())
+
+    @admin.display(description=_("đủ 14 tuổi"), boolean=True)
+    def eligible(self, obj: Resident) -> bool:
+        return obj.is_eligible
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        digits = re.sub(r"\D", "", term)
+        if _NUMBER_QUERY.match(term) and len(digits) >= 4:
+            # Phones are stored +84…, so "0912 345" is looked up without its leading zero.
+            return queryset.filter(Q(id_number__contains=digits) | Q(phone__contains=digits.lstrip("0"))), False
+        return keyed_search(queryset, term, ["name_key", "household__address_key"])
