@@ -49,7 +49,8 @@ class Area(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        old_path = self.path
+        # The stored path, not the in-memory one, which may be stale.
+        old_path = Area.objects.filter(pk=self.pk).values_list("path", flat=True).first() if self.pk else None
         self.path = (self.parent.path if self.parent_id else "/") + f"{self.code}/"
         self.depth = self.path.count("/") - 2
         with transaction.atomic():

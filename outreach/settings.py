@@ -87,6 +87,7 @@ DATABASES = {
     "default": dj_database_url.parse(
         envstr("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=envint("DB_CONN_MAX_AGE", "0"),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -112,6 +113,8 @@ LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["outreach.formats"]
 USE_I18N = True
+# Django reads this one from settings only, not from the format modules.
+USE_THOUSAND_SEPARATOR = True
 USE_TZ = True
 TIME_ZONE = envstr("TIME_ZONE", "Asia/Ho_Chi_Minh")
 
