@@ -186,3 +186,16 @@ def test_it_caps_a_future_device_clock_at_the_server_time_for_status(world):
     state = HouseholdState.objects.get(household=household)
     # The future-dated visit must not win forever: the later-received real visit wins.
     assert state.last_outcome.code == "visited"
+
+
+def test_it_rejects_a_visit_to_a_new_household_whose_own_visit_was_rejected(world):
+    household_uuid = str(uuid.uuid4())
+    first = {**visit(world, world.households_a[0]), "household": None,
+             "new_household": {"client_uuid": household_uuid, "turf": world.turf_a.id, "house_number": "7"},
+             "residents": [{"new_resident": {"client_uuid": str(uuid.uuid4()), "full_name": "Vũ Văn Long",
+                                             "birth_year": 1990, "sex": "M", "id_number": "001200012345"},
+                            "outcome": "interested"}]}  # fmt: skip
+    second = {**visit(world, world.households_a[0]), "household": None, "household_uuid": household_uuid}
+    results = push(client_for(world.alice), [first, second]).json()["results"]
+    assert [r["code"] for r in results] == ["invalid_resident", "unknown_household"]
+    assert not Household.objects.filter(client_uuid=household_uuid).exists()

@@ -178,6 +178,10 @@ def _write(*, user, context: _Context, ready: dict[int, dict]) -> dict[int, dict
                 except (IntegrityError, ValidationError) as exc:
                     results[index] = _rejected("invalid_resident", str(exc))
                     del ready[index]
+        for index, entry in list(ready.items()):
+            if entry["household"].pk is None:  # refers to a new household whose own item failed
+                results[index] = _rejected("unknown_household", str(entry["item"].household_uuid))
+                del ready[index]
         rows = sorted(ready.items(), key=lambda pair: str(pair[1]["item"].client_uuid))
         visits = [_visit(user=user, entry=entry, now=now) for _, entry in rows]
         inserted = _insert_ignoring_duplicates(visits)
