@@ -4,7 +4,7 @@ quotas and assignments, and the first week of visits.
 Everything is planned in memory from one seeded random generator (same seed, same ward) and
 written with bulk inserts, one ward at a time, so memory stays flat and a 20-ward benchmark
 seed is a few hundred statements rather than a few hundred thousand. bulk_create skips
-save(), so derived fields (paths, search keys, walk order) are filled in here by hand.
+save(), so derived fields (search keys, walk order) are filled in here by hand.
 """
 
 import datetime
@@ -70,6 +70,8 @@ class DemoBuilder:
         return area
 
     def _commune(self, index: int, province: Area) -> Area:
+        """One ward: its groups and turfs, teams and accounts, then households, residents and
+        visits, written before the next ward is planned."""
         rng = self.rng
         code, name = names.commune(index)
         commune = self._area(code, name, AreaKind.COMMUNE, province)
@@ -81,11 +83,14 @@ class DemoBuilder:
         groups = []
         for g in range(GROUPS_PER_COMMUNE):
             group = self._area(f"{code}-TDP{g + 1:02d}", f"Tổ dân phố số {g + 1}", AreaKind.GROUP, commune)
-            plans = places.plan_group(rng, group_no=g + 1, main=streets[2 * g], side=streets[2 * g + 1], budget=budgets[g])
-            groups.append((group, plans))
+            main, side = streets[2 * g], streets[2 * g + 1]
+            groups.append((group, places.plan_group(rng, group_no=g + 1, main=main, side=side, budget=budgets[g])))
 
-        turfs = Turf.objects.bulk_create(
-            [Turf(area=group, name=p.name, kind=p.kind) for group, plans in groups for p in plans], batch_size=BATCH
+        turfs = iter(
+            Turf.objects.bulk_create(
+                [Turf(area=group, name=p.name, kind=p.kind) for group, plans in groups for p in plans],
+                batch_size=BATCH,
+            )
         )
         teams = Team.objects.bulk_create(
             [
@@ -95,8 +100,9 @@ class DemoBuilder:
             ],
             batch_size=BATCH,
         )
+        teams_of = [teams[g * TEAMS_PER_GROUP : (g + 1) * TEAMS_PER_GROUP] for g in range(GROUPS_PER_COMMUNE)]
         staffing = [
-            staff_group(self.accounts, index=index, group_no=g + 1, group=group, teams=teams[2 * g : 2 * g + 2])
+            staff_group(self.accounts, index=index, group_no=g + 1, group=group, teams=teams_of[g])
             for g, (group, _) in enumerate(groups)
         ]
         self.summary.counts["users"] += len(self.accounts.users)
@@ -104,25 +110,30 @@ class DemoBuilder:
 
         assigned_at = datetime.datetime.combine(self.campaign.start_date, datetime.time(8, 0), tzinfo=LOCAL)
         assignments, households, residents = [], [], []
-        turf_iter = iter(turfs)
         for g, (group, plans) in enumerate(groups):
             leader, members = staffing[g]
             self.eligible[group] = 0
             for t, plan in enumerate(plans):
-                turf = next(turf_iter)
-                team_no = t % TEAMS_PER_GROUP
-                team = teams[2 * g + team_no]
+                turf, team_no = next(turfs), t % TEAMS_PER_GROUP  # neighbouring turfs alternate teams
+                team = teams_of[g][team_no]
                 assignments.append(
-                    Assignment(campaign=self.campaign, turf=turf, team=team, assigned_by=leader, assigned_at=assigned_at)
+                    Assignment(
+                        campaign=self.campaign, turf=turf, team=team, assigned_by=leader, assigned_at=assigned_at
+                    )
                 )
-                walk = []
-                for address in plan.addresses:
-                    household, members_here = self._household(index, g, t, group, turf, address)
+                walk = [self._household(index, g, t, group, turf, address) for address in plan.addresses]
+                for household, members_here in walk:
                     households.append(household)
                     residents += members_here
-                    walk.append((household, members_here))
                 self.planner.plan_turf(team=team, members=members[team_no], households=walk)
+        self._write(assignments, households, residents)
+        self.summary.counts["turfs"] += len(assignments)
+        self.summary.counts["teams"] += len(teams)
+        return commune
 
+    def _write(self, assignments: list[Assignment], households: list[Household], residents: list[Resident]) -> None:
+        """Insert one ward's rows, parents first: bulk_create fills the new ids into the
+        objects, and children that were given the unsaved parent pick those ids up."""
         Assignment.objects.bulk_create(assignments, batch_size=BATCH)
         Household.objects.bulk_create(households, batch_size=BATCH)
         for resident in residents:
@@ -134,8 +145,6 @@ class DemoBuilder:
         Visit.objects.bulk_create(plan.visits, batch_size=BATCH)
         VisitResidentOutcome.objects.bulk_create(plan.outcomes, batch_size=BATCH)
         counts = self.summary.counts
-        counts["turfs"] += len(turfs)
-        counts["teams"] += len(teams)
         counts["households"] += len(households)
         counts["residents"] += len(residents)
         counts["visits"] += len(plan.visits)
@@ -143,7 +152,6 @@ class DemoBuilder:
         counts["outcomes"] += len(plan.outcomes)
         plan.visits.clear()
         plan.outcomes.clear()
-        return commune
 
     def _household(self, index, g, t, group, turf, address) -> tuple[Household, list[Resident]]:
         lat, lon = places.coordinates(self.rng, commune_index=index, group_no=g, turf_no=t)
@@ -164,7 +172,9 @@ class DemoBuilder:
         for group, eligible in self.eligible.items():
             registered = round(eligible * self.rng.uniform(0.88, 0.95))
             activated = min(registered, round(eligible * self.rng.uniform(0.80, 0.90)))
-            rows.append(Quota(campaign=self.campaign, area=group, registered_target=registered, activated_target=activated))
+            rows.append(
+                Quota(campaign=self.campaign, area=group, registered_target=registered, activated_target=activated)
+            )
             for area_id in (group.parent_id, province.pk):
                 totals[(area_id, "r")] += registered
                 totals[(area_id, "a")] += activated

@@ -79,23 +79,28 @@ def _members(rng: random.Random, size: int) -> tuple[list[tuple[str, int, str]],
             return [("head", age, "M"), ("spouse", age - rng.randint(0, 4), "F")], rng.random() < 0.5
         mother = rng.randint(28, 52)
         return [("head", mother, "F"), ("child", max(0, mother - rng.randint(22, 32)), rng.choice("MF"))], False
-    husband = rng.randint(28, 58)
-    wife = max(21, husband - rng.randint(0, 6))
-    members = [("head", husband, "M"), ("spouse", wife, "F")]
     grandparents = 0
     if size >= 5 and r < 0.6:
         grandparents = 2 if size == 6 or r < 0.25 else 1
     elif size == 3 and r < 0.15:
         grandparents = 1
+    kids = size - 2 - grandparents
+    # Children two to five years apart, the first born when the mother was 22–30; parents
+    # are made old enough for the number of children (no ward full of newborn triplets).
+    wife = rng.randint(21, 55)
+    ages = [max(wife - rng.randint(22, 30), 3 * (kids - 1) + rng.randint(0, 2))] if kids else []
+    for left in range(kids - 1, 0, -1):
+        step = rng.randint(2, 5) if ages[-1] - 5 >= 2 * (left - 1) else 2
+        ages.append(max(0, ages[-1] - step))
+    wife = max(wife, ages[0] + 20) if ages else wife
+    husband = wife + rng.randint(0, 6)
+    members = [("head", husband, "M"), ("spouse", wife, "F")]
     if grandparents:
         elder = min(95, husband + rng.randint(24, 32))
         members.append(("grandparent", elder, "F" if grandparents == 1 else "M"))
         if grandparents == 2:
             members.append(("grandparent", elder - rng.randint(0, 5), "F"))
-    age = wife - rng.randint(22, 30)
-    for _ in range(size - len(members)):
-        members.append(("child", max(0, age), rng.choice("MF")))
-        age -= rng.randint(2, 6)
+    members += [("child", age, rng.choice("MF")) for age in ages]
     return members, rng.random() < 0.08
 
 

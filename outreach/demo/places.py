@@ -72,7 +72,9 @@ def lane(rng: random.Random, street: str, number: int, count: int) -> TurfPlan:
     plan = TurfPlan(f"Ngõ {number} {street_short(street)}", Turf.Kind.LANE)
     in_alleys = count // 3 if count >= 6 else 0
     on_lane = count - in_alleys
-    plan.addresses = [{"house_number": n, "lane": f"Ngõ {number}", "street": street} for n in house_numbers(rng, on_lane)]
+    plan.addresses = [
+        {"house_number": n, "lane": f"Ngõ {number}", "street": street} for n in house_numbers(rng, on_lane)
+    ]
     alleys = sorted(rng.sample(range(3, 90, 2), 2))
     for i, alley in enumerate(alleys):
         n_alley = in_alleys // 2 + (in_alleys % 2 if i == 0 else 0)

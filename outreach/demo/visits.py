@@ -48,7 +48,8 @@ class VisitPlan:
 
 
 def evening(rng: random.Random, day: datetime.date) -> datetime.datetime:
-    return datetime.datetime(day.year, day.month, day.day, rng.randint(17, 20), rng.randint(0, 59), rng.randint(0, 59), tzinfo=LOCAL)
+    hour, minute, second = rng.randint(17, 20), rng.randint(0, 59), rng.randint(0, 59)
+    return datetime.datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=LOCAL)
 
 
 def make_uuid(rng: random.Random) -> uuid.UUID:

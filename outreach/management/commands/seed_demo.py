@@ -31,7 +31,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=positive, default=1, help="Số phường cần tạo (để đo hiệu năng).")
-        parser.add_argument("--seed", type=int, default=2026, help="Hạt giống ngẫu nhiên (cùng hạt giống, cùng dữ liệu).")
+        parser.add_argument(
+            "--seed", type=int, default=2026, help="Hạt giống ngẫu nhiên (cùng hạt giống, cùng dữ liệu)."
+        )
         parser.add_argument("--if-empty", action="store_true", help="Bỏ qua nếu cơ sở dữ liệu đã có địa bàn.")
         # Households per ward; the tests shrink it to stay fast.
         parser.add_argument("--households", type=positive, default=2000, help=argparse.SUPPRESS)
@@ -44,9 +46,8 @@ class Command(BaseCommand):
             raise CommandError(
                 "Cơ sở dữ liệu đã có địa bàn; dữ liệu mẫu chỉ tạo trên cơ sở dữ liệu trống (dùng --if-empty để bỏ qua)."
             )
-        taken = list(
-            get_user_model().objects.filter(username__in=[d.username for d in DEMO_USERS]).values_list("username", flat=True)
-        )
+        usernames = [d.username for d in DEMO_USERS]
+        taken = list(get_user_model().objects.filter(username__in=usernames).values_list("username", flat=True))
         if taken:
             raise CommandError(f"Tài khoản đã tồn tại: {', '.join(sorted(taken))}. Hãy dùng cơ sở dữ liệu trống.")
         if not OutcomeCode.objects.filter(campaign=None).exists():
