@@ -8,6 +8,7 @@ import time
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.formats import number_format
 
 from households.models import Area
 from outreach.demo import DEMO_USERS
@@ -56,12 +57,14 @@ class Command(BaseCommand):
         started = time.monotonic()
         with transaction.atomic():
             summary = DemoBuilder(seed=seed, households=households).build(scale=scale)
-        c = summary.counts
+        # Vietnamese grouping (2.000, 14,3) whatever the shell's locale.
+        c = {k: number_format(v, force_grouping=True) for k, v in summary.counts.items()}
+        seconds = number_format(round(time.monotonic() - started, 1), decimal_pos=1)
         self.stdout.write(
             f"Đã tạo {c['commune']} phường, {c['group']} tổ dân phố, {c['turfs']} khu vực, {c['teams']} tổ công tác,"
             f" {c['households']} hộ, {c['residents']} nhân khẩu, {c['users']} tài khoản;"
             f" {c['visits']} lượt đến {c['visited_households']} hộ ({c['outcomes']} kết quả theo người)"
-            f" trong {time.monotonic() - started:.1f} giây."
+            f" trong {seconds} giây."
         )
         self.stdout.write(f"Chiến dịch: {summary.campaign.name}")
         self.stdout.write("")
