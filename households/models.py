@@ -161,7 +161,9 @@ class Household(models.Model):
             setattr(self, field, nfc(getattr(self, field)))
         self.address_text = nfc(self.address_text) or self.compose_address()
         self.address_key = search_key(self.address_text)
-        self.walk_key = "|".join(
+        # Tab sorts before every printable character, so "9" < "9A", a lane comes before its
+        # ngách and a street's frontage before its lanes (byte order, as in C collation).
+        self.walk_key = "\t".join(
             natural_key(v) for v in (self.street, self.lane, self.building, self.house_number, self.floor, self.unit)
         )[:200]
 
