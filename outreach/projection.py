@@ -15,12 +15,10 @@ from django.db import transaction
 
 from households.models import VNEID_RANK, Resident
 
+from .fastupdate import update_rows
 from .models import Campaign, HouseholdState, OutcomeCode, ResidentState, Visit, VisitResidentOutcome
 
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
-# Django's bulk_update writes one CASE branch per row; PostgreSQL evaluates it per row, so
-# an unbatched update of n rows costs n² (minutes at 100,000 rows).
-_BATCH = 200
 _HOUSEHOLD_STATE_FIELDS = ["visit_count", "last_visit", "last_device_time", "last_outcome", "reached",
                            "needs_revisit", "revisit_after"]  # fmt: skip
 _RESIDENT_STATE_FIELDS = ["last_visit", "last_device_time", "last_outcome", "last_reason", "interest", "interest_time",
@@ -103,7 +101,7 @@ def projection_apply(*, visits: list[Visit], outcomes: list[VisitResidentOutcome
     for key, state in states.items():
         for visit in by_household[key]:
             _fold_household(state, visit)
-    HouseholdState.objects.bulk_update(states.values(), _HOUSEHOLD_STATE_FIELDS, batch_size=_BATCH)
+    update_rows(HouseholdState, list(states.values()), _HOUSEHOLD_STATE_FIELDS)
     if outcomes:
         _apply_residents(outcomes)
 
@@ -121,8 +119,8 @@ def _apply_residents(outcomes: list[VisitResidentOutcome]) -> None:
         for o in by_resident[key]:
             if _fold_resident(state, residents[key[1]], o):
                 changed.add(key[1])
-    ResidentState.objects.bulk_update(states.values(), _RESIDENT_STATE_FIELDS, batch_size=_BATCH)
-    Resident.objects.bulk_update([residents[i] for i in sorted(changed)], _RESIDENT_FIELDS, batch_size=_BATCH)
+    update_rows(ResidentState, list(states.values()), _RESIDENT_STATE_FIELDS)
+    update_rows(Resident, [residents[i] for i in sorted(changed)], _RESIDENT_FIELDS)
 
 
 def _locked(model, keys: list[tuple[int, int]], field: str) -> dict:
@@ -165,4 +163,4 @@ def projection_rebuild(*, campaign: Campaign) -> None:
         if _fold_resident(state, residents[o.resident_id], o):
             changed.add(o.resident_id)
     ResidentState.objects.bulk_create(resident_states.values(), batch_size=2000)
-    Resident.objects.bulk_update([residents[i] for i in sorted(changed)], _RESIDENT_FIELDS, batch_size=_BATCH)
+    update_rows(Resident, [residents[i] for i in sorted(changed)], _RESIDENT_FIELDS)
