@@ -90,6 +90,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # JIT compilation of the large bulk statements (seed, rebuild) took minutes and ignored
+    # cancellation on these machines; the OLTP queries here never gain from it.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several tabs and a runserver thread write at once; wait for the lock instead of
     # failing at once with "database is locked".

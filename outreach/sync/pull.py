@@ -158,7 +158,9 @@ class _Packer:
         if id_number and not self.full_ids:
             id_number = "•" * 8 + id_number[-4:]
         support = (1 if r.elderly_alone else 0) | (2 if r.disabled else 0) | (4 if r.sick else 0)
-        return [r.id, r.household_id, r.full_name, _iso(r.birth_date), r.birth_year, r.sex, id_number, r.phone,
+        # birth_year only when the date is unknown: the phone reads the year off the date.
+        return [r.id, r.household_id, r.full_name, _iso(r.birth_date), None if r.birth_date else r.birth_year,
+                r.sex, id_number, r.phone,
                 r.residence_status, support, VNEID[r.vneid_level1], VNEID[r.vneid_level2],
                 state.interest if state else "", state.last_outcome.code if state else None,
                 state.last_reason.code if state and state.last_reason else None]  # fmt: skip
