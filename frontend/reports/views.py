@@ -1,0 +1,317 @@
+"""Report pages: thin views over outreach.dashboards.
+
+Every view goes through `report_page`, which answers 403 to a user with no reporting role
+(field members), 404 for an area outside the user's grants, and picks the campaign from
+the `campaign` GET parameter (default: the newest active one).
+"""
+
+import datetime
+import functools
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from households.models import Area, AreaKind
+from outreach.dashboards.access import (
+    CampaignNotFound, ReportScope, area_breadcrumbs, campaign_choose, campaigns_for_reports, report_scope_for,
+    report_top_areas,
+)  # fmt: skip
+from outreach.dashboards.chat_report import chat_report
+from outreach.dashboards.forecast import forecast_quota
+from outreach.dashboards.formatting import phone_local, phone_spaced
+from outreach.dashboards.lists import SPECS, Column, list_filter_choices, list_queryset, list_row, list_spec
+from outreach.dashboards.progress import daily_series, progress_for_area
+from outreach.dashboards.ranking import SORT_KEYS, area_ranking, sort_rows, turf_ranking
+from outreach.models import Campaign
+
+from . import exports
+from .charts import DESKTOP, PHONE, trend_svg
+from .forms import ListFilterForm
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class Report:
+    scope: ReportScope
+    area: Area | None
+    campaign: Campaign | None
+    campaigns: list[Campaign]
+    today: datetime.date
+
+    @property
+    def query(self) -> str:
+        """The campaign as a query string, for links that keep it."""
+        return urlencode({"campaign": self.campaign.id}) if self.campaign and self.campaign.id else ""
+
+
+def report_page(view):
+    @login_required
+    @functools.wraps(view)
+    def wrapper(request, *args, area_id: int | None = None, **kwargs):
+        scope = report_scope_for(user=request.user)
+        if not scope.allowed:
+            raise PermissionDenied
+        area = None
+        if area_id is not None:
+            area = Area.objects.filter(pk=area_id).first()
+            if area is None or not scope.covers(area):
+                raise Http404
+        campaigns = campaigns_for_reports()
+        try:
+            campaign = campaign_choose(campaigns=campaigns, requested=request.GET.get("campaign"))
+        except CampaignNotFound:
+            raise Http404 from None
+        report = Report(scope=scope, area=area, campaign=campaign, campaigns=campaigns, today=timezone.localdate())
+        return view(request, report, *args, **kwargs)
+
+    return wrapper
+
+
+def lists_allowed(area: Area) -> bool:
+    """Lists are per commune or group: a whole province is millions of rows to page through."""
+    return area.kind != AreaKind.PROVINCE
+
+
+def _context(request, report: Report, *, tab: str, title: str, **extra) -> dict:
+    area = report.area
+    return {
+        "report": report, "area": area, "campaign": report.campaign, "campaigns": report.campaigns,
+        "crumbs": _crumbs(report, tab),
+        "tab": tab, "page_title": title, "query": report.query,
+        "lists_allowed": bool(area) and lists_allowed(area), "now": timezone.localtime(), **extra,
+    }  # fmt: skip
+
+
+def _crumbs(report: Report, tab: str) -> list[tuple[str, str | None]]:
+    """The area's ancestors, each linking to the same tab where the user may open it."""
+    if report.area is None:
+        return []
+    crumbs = []
+    for area, allowed in area_breadcrumbs(area=report.area, scope=report.scope):
+        view = {"ranking": "ranking", "chat": "chat", "lists": "lists"}.get(tab, "progress")
+        if view == "lists" and not lists_allowed(area):
+            view = "progress"
+        url = None
+        if allowed and area.pk != report.area.pk:
+            url = reverse(f"reports:{view}", args=[area.pk]) + (f"?{report.query}" if report.query else "")
+        crumbs.append((area.name, url))
+    return crumbs
+
+
+def _no_campaign(request, report: Report, tab: str):
+    return render(request, "reports/no_campaign.html", _context(request, report, tab=tab, title=_("Báo cáo")))
+
+
+@report_page
+def index(request, report: Report):
+    areas = report_top_areas(user=request.user)
+    if len(areas) == 1:
+        url = reverse("reports:progress", args=[areas[0].id])
+        return redirect(f"{url}?{report.query}" if report.query else url)
+    return render(request, "reports/index.html", _context(request, report, tab="", title=_("Báo cáo"), areas=areas))
+
+
+@report_page
+def progress(request, report: Report):
+    if report.campaign is None:
+        return _no_campaign(request, report, "progress")
+    area, campaign = report.area, report.campaign
+    data = progress_for_area(area=area, campaign=campaign)
+    series = daily_series(area=area, campaign=campaign)
+    figures = data.area
+    forecasts = [
+        (_("Kích hoạt"), forecast_quota(points=_with_now(series, "activated", figures, report.today),
+                                       target=figures.activated_target, deadline=campaign.deadline)),
+        (_("Thu nhận hồ sơ"), forecast_quota(points=_with_now(series, "registered", figures, report.today),
+                                            target=figures.registered_target, deadline=campaign.deadline)),
+    ]  # fmt: skip
+    charts = {
+        name: trend_svg(points=series, registered_target=figures.registered_target,
+                        activated_target=figures.activated_target, level=campaign.target_level,
+                        area_name=area.name, chart_id=f"trend-{name}", size=size)
+        for name, size in (("phone", PHONE), ("desktop", DESKTOP))
+    }  # fmt: skip
+    return render(request, "reports/progress.html", _context(
+        request, report, tab="progress", title=_("Tiến độ"), progress=data, figures=figures,
+        series=series, forecasts=forecasts, charts=charts, is_group=area.kind == AreaKind.GROUP,
+    ))  # fmt: skip
+
+
+def _with_now(series, attr: str, figures, today: datetime.date) -> list[tuple[datetime.date, int]]:
+    """The snapshot series, with today's point taken from the rollup the headline shows (they
+    are written together; this keeps the forecast and the headline from ever disagreeing)."""
+    points = [(p.day, getattr(p, attr)) for p in series if p.day < today]
+    if figures.has_rollup:
+        points.append((today, getattr(figures, attr)))
+    else:
+        points += [(p.day, getattr(p, attr)) for p in series if p.day >= today]
+    return points
+
+
+@report_page
+def ranking(request, report: Report):
+    if report.campaign is None:
+        return _no_campaign(request, report, "ranking")
+    area, campaign = report.area, report.campaign
+    turfs = area.kind == AreaKind.GROUP
+    if turfs:
+        table = turf_ranking(group=area, campaign=campaign, today=report.today)
+    else:
+        table = area_ranking(area=area, campaign=campaign, today=report.today)
+    sort = request.GET.get("sort", "rank")
+    if sort not in SORT_KEYS:
+        sort = "rank"
+    direction = request.GET.get("dir", "asc" if sort in ("rank", "name") else "desc")
+    if direction not in ("asc", "desc"):
+        direction = "asc"
+    rows = sort_rows(table.rows, key=sort, descending=direction == "desc")
+
+    def sort_link(key: str) -> str:
+        default = "asc" if key in ("rank", "name") else "desc"
+        flipped = {"asc": "desc", "desc": "asc"}[direction]
+        params = {"sort": key, "dir": flipped if key == sort else default}
+        if report.campaign:
+            params["campaign"] = report.campaign.id
+        return "?" + urlencode(params)
+
+    headers = [(key, label, sort_link(key), direction if key == sort else "") for key, label in (
+        ("rank", _("Hạng")), ("name", _("Đơn vị") if not turfs else _("Khu vực")),
+        ("pct", _("% chỉ tiêu kích hoạt") if not turfs else _("% kích hoạt / người đủ tuổi")),
+        ("activated", _("Đã kích hoạt")), ("eligible", _("Người từ 14 tuổi")), ("change", _("Tăng so với tuần trước")),
+    )]  # fmt: skip
+    return render(request, "reports/ranking.html", _context(
+        request, report, tab="ranking", title=_("Xếp hạng"), table=table, rows=rows, turfs=turfs,
+        headers={k: (label, link, state) for k, label, link, state in headers}, sort=sort, direction=direction,
+    ))  # fmt: skip
+
+
+def _filters_for(request, report: Report, spec):
+    area = report.area
+    choices = list_filter_choices(area=area, campaign=report.campaign)
+    form = ListFilterForm(request.GET or None, choices=choices, reason_filter=spec.reason_filter,
+                          single_group=area.kind == AreaKind.GROUP)  # fmt: skip
+    return form, form.list_filters()
+
+
+def _spec_or_404(report: Report, kind: str):
+    if not lists_allowed(report.area):
+        raise Http404
+    try:
+        return list_spec(slug=kind)
+    except KeyError:
+        raise Http404 from None
+
+
+@report_page
+def lists_home(request, report: Report):
+    _spec_or_404(report, "chua-den")
+    url = reverse("reports:list", args=[report.area.id, "chua-den"])
+    return redirect(f"{url}?{report.query}" if report.query else url)
+
+
+@report_page
+def list_page(request, report: Report, kind: str):
+    spec = _spec_or_404(report, kind)
+    if report.campaign is None:
+        return _no_campaign(request, report, "lists")
+    form, filters = _filters_for(request, report, spec)
+    queryset = list_queryset(slug=kind, area=report.area, campaign=report.campaign, filters=filters,
+                             today=report.today)  # fmt: skip
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    columns = screen_columns(spec)
+    now = timezone.now()
+    rows = []
+    for obj in page.object_list:
+        values = list_row(slug=kind, obj=obj, campaign=report.campaign)
+        rows.append([_cell(column, values, now) for column in columns])
+    params = request.GET.copy()
+    params.pop("page", None)
+    if report.campaign and "campaign" not in params:
+        params["campaign"] = str(report.campaign.id)
+    return render(request, "reports/list.html", _context(
+        request, report, tab="lists", title=spec.title, spec=spec, specs=SPECS.values(), form=form, page=page,
+        columns=columns, rows=rows, filter_query=params.urlencode(),
+    ))  # fmt: skip
+
+
+PLACE_KEYS = ("group", "turf", "team")
+PLACE = Column("place", gettext_lazy("Tổ dân phố · khu vực · tổ công tác"), "place")
+
+
+def screen_columns(spec) -> list[Column]:
+    """The export's columns, with group, turf and team in one cell so the table fits a
+    desktop screen without scrolling; the spreadsheet keeps them apart for filtering."""
+    columns = []
+    for column in spec.columns:
+        if column.key in PLACE_KEYS:
+            if PLACE not in columns:
+                columns.append(PLACE)
+        else:
+            columns.append(column)
+    return columns
+
+
+def _cell(column: Column, values: dict, now: datetime.datetime) -> dict:
+    value = values.get(column.key)
+    cell = {"kind": column.kind, "value": value, "key": column.key}
+    if column.kind == "place":
+        cell["value"] = [values.get(k) or "" for k in PLACE_KEYS]
+    elif column.kind == "phone" and value:
+        cell.update(value=phone_spaced(value), href=f"tel:{phone_local(value)}")
+    elif column.key == "revisit_after" and value:
+        cell["overdue"] = value < now
+    return cell
+
+
+@report_page
+def list_export(request, report: Report, kind: str, fmt: str):
+    spec = _spec_or_404(report, kind)
+    if report.campaign is None:
+        raise Http404
+    form, filters = _filters_for(request, report, spec)
+    campaign, area = report.campaign, report.area
+    queryset = list_queryset(slug=kind, area=area, campaign=campaign, filters=filters, today=report.today)
+    rows = (list_row(slug=kind, obj=obj, campaign=campaign) for obj in queryset.iterator(chunk_size=2000))
+    filename = f"{kind}-{area.code}-{report.today:%Y%m%d}.{fmt}"
+    if fmt == "csv":
+        return exports.csv_response(spec=spec, rows=rows, filename=filename)
+    described = [f"{form.fields[name].label}: {value}" for name, value in (
+        ("group", filters.group), ("turf", filters.turf), ("team", filters.team), ("reason", filters.reason),
+    ) if value and name in form.fields]  # fmt: skip
+    if filters.support:
+        described.append(str(form.fields["support"].label))
+    about = [
+        (_("Danh sách"), str(spec.title)), (_("Địa bàn"), area.name), (_("Chiến dịch"), campaign.name),
+        (_("Tình trạng VNeID tính ở mức"), str(campaign.target_level)),
+        (_("Bộ lọc"), "; ".join(described) or _("Không")),
+        (_("Xuất lúc"), timezone.localtime().strftime("%H:%M %d/%m/%Y")),
+        (_("Người xuất"), request.user.get_full_name() or request.user.get_username()),
+    ]  # fmt: skip
+    return exports.xlsx_response(spec=spec, rows=rows, filename=filename, about=about)
+
+
+@report_page
+def chat(request, report: Report):
+    if report.campaign is None:
+        return _no_campaign(request, report, "chat")
+    data = chat_report(area=report.area, campaign=report.campaign)
+    return render(request, "reports/chat.html", _context(request, report, tab="chat", title=_("Báo cáo nhanh"),
+                                                         chat=data, chat_rows=data.text.count("\n") + 2))  # fmt: skip
+
+
+@report_page
+def chat_text(request, report: Report):
+    if report.campaign is None:
+        raise Http404
+    data = chat_report(area=report.area, campaign=report.campaign)
+    return HttpResponse(data.text, content_type="text/plain; charset=utf-8")
