@@ -69,10 +69,10 @@ def make_households(turf: Turf, street: str, count: int) -> list[Household]:
     for n in range(1, count + 1):
         household = household_create(area=turf.area, turf=turf, house_number=str(n), street=street, head_name=f"Hộ {n}")
         resident_create(
-            household=household, full_name=f"Nguyễn Văn An {n}", birth_date=datetime.date(1980, 1, n), sex="M"
+            household=household, full_name=f"Nguyễn Văn An {n}", birth_date=datetime.date(1980, 1, 1) + datetime.timedelta(days=n), sex="M"
         )
         resident_create(
-            household=household, full_name=f"Trần Thị Hoà {n}", birth_date=datetime.date(1985, 2, n), sex="F"
+            household=household, full_name=f"Trần Thị Hoà {n}", birth_date=datetime.date(1985, 2, 1) + datetime.timedelta(days=n), sex="F"
         )
         resident_create(household=household, full_name=f"Nguyễn Minh Đức {n}", birth_year=2015, sex="M")
         households.append(household)

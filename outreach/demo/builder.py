@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from households.models import Area, AreaKind, Household, ResidenceStatus, Resident, Turf
 from outreach.models import Assignment, Campaign, OutcomeCode, Quota, Team, Visit, VisitResidentOutcome
+from outreach.dashboards.history import snapshots_backfill
 from outreach.projection import projection_rebuild
 from outreach.rollups import rollups_rebuild
 
@@ -61,6 +62,12 @@ class DemoBuilder:
         self._quotas(province, communes)
         projection_rebuild(campaign=self.campaign)
         rollups_rebuild(campaign=self.campaign)
+        if scale <= 2:
+            # The campaign is two weeks old: give the trend chart, the forecast and "change
+            # since last week" their past days (estimated from the visit log; demo only, and
+            # skipped for the benchmark scales where it would dominate the seed time).
+            snapshots_backfill(campaign=self.campaign, first_day=start,
+                               last_day=self.today - datetime.timedelta(days=1))  # fmt: skip
         return self.summary
 
     def _area(self, code: str, name: str, kind: str, parent: Area | None) -> Area:
