@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 
-.PHONY: setup run test test-services bench messages clean
+.PHONY: setup chromium run test test-services bench messages clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,15 @@ $(STAMP): requirements.txt
 
 setup: $(STAMP)
 
+# Debian's Chromium for the field app's browser tests (tests/e2e, marked "browser"; driven
+# by Playwright, which never downloads a browser of its own here). Installed when missing
+# on a Debian machine where we are root (CI); elsewhere those tests skip, or fail under
+# TUNGNHA_REQUIRE_SERVICES=1.
+chromium:
+	@if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	fi
+
 # Embedded default: SQLite file db.sqlite3, Celery tasks eager, demo data seeded once.
 run: setup
 	$(PY) manage.py migrate --noinput
@@ -24,16 +33,19 @@ run: setup
 
 # The whole suite on SQLite; suites needing PostgreSQL or Redis skip unless they are there
 # (.ci/run reruns it against real servers with TUNGNHA_REQUIRE_SERVICES=1).
-test: setup
+test: setup chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The same suite on PostgreSQL and Redis, which must be running (CI has them on 127.0.0.1).
-test-services: setup
+test-services: setup chromium
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/tungnha} \
 	TUNGNHA_REQUIRE_SERVICES=1 $(PY) -m pytest $(PYTEST_ARGS)
 
-bench: setup
+# Each script merges its figures into bench/results.json and docs/benchmarks.md.
+bench: setup chromium
 	$(PY) bench/run.py
+	$(PY) bench/dashboards.py
+	$(PY) bench/fieldapp_budget.py
 
 # Re-extract and compile the English catalog (needs GNU gettext; the .mo is committed, so
 # running the app never does).

@@ -1,8 +1,19 @@
-from django.urls import path
+"""Pages. Each audience has its own package so the field app, the group leaders' pages and
+the police/leadership reports can grow apart:
+
+- frontend.fieldapp: the offline-first PWA for door-knocking teams (/app/)
+- frontend.leaders: residential group leaders cut and assign turfs (/to/)
+- frontend.reports: police and leadership lists, progress, rankings, exports (/bao-cao/)
+"""
+
+from django.urls import include, path
 
 from . import health, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", health.health, name="health"),
+    path("app/", include("frontend.fieldapp.urls")),
+    path("to/", include("frontend.leaders.urls")),
+    path("bao-cao/", include("frontend.reports.urls")),
 ]

@@ -75,7 +75,8 @@ def source_strings() -> dict[str, str]:
         for path in sorted((BASE_DIR / directory).rglob("*.html")):
             text = path.read_text(encoding="utf-8")
             for match in re.finditer(r"{%\s*(?:translate|trans)\s+(\"[^\"]*\"|'[^']*')", text):
-                found.setdefault(match[1][1:-1], str(path.relative_to(BASE_DIR)))
+                # makemessages stores a literal % of {% translate %} doubled, as Django looks it up.
+                found.setdefault(match[1][1:-1].replace("%", "%%"), str(path.relative_to(BASE_DIR)))
             for match in re.finditer(
                 r"{%\s*blocktrans(?:late)?\b(?P<options>[^%]*)%}(?P<body>.*?){%\s*(?:plural|endblocktrans(?:late)?)\s*%}",
                 text,
