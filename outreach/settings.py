@@ -124,6 +124,11 @@ TIME_ZONE = envstr("TIME_ZONE", "Asia/Ho_Chi_Minh")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# collectstatic writes .gz copies that WhiteNoise serves to phones that accept them.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -171,9 +176,13 @@ PWA_APP_DESCRIPTION = "Đến từng nhà, rà từng người"
 PWA_APP_THEME_COLOR = "#0b5d3b"
 PWA_APP_BACKGROUND_COLOR = "#ffffff"
 PWA_APP_LANG = "vi"
-PWA_APP_START_URL = "/"
+PWA_APP_START_URL = "/app/"
 PWA_APP_SCOPE = "/"
-PWA_APP_ICONS = [{"src": "/static/frontend/icon.svg", "sizes": "any", "type": "image/svg+xml"}]
+PWA_APP_ICONS = [
+    {"src": "/static/fieldapp/icon-192.png", "sizes": "192x192", "type": "image/png", "purpose": "any maskable"},
+    {"src": "/static/fieldapp/icon-512.png", "sizes": "512x512", "type": "image/png", "purpose": "any maskable"},
+    {"src": "/static/frontend/icon.svg", "sizes": "any", "type": "image/svg+xml"},
+]
 PWA_APP_ICONS_APPLE = PWA_APP_ICONS
 PWA_APP_SPLASH_SCREEN = []
 PWA_APP_DEBUG_MODE = False

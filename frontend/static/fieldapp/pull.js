@@ -1,0 +1,164 @@
+/* Downloading the team's turfs (docs/sync-protocol.md, "Pull"): a full download the first
+ * time, then the changes since the stored cursor, following has_more. Each page is applied
+ * in one transaction together with its cursor, so a download cut off half-way resumes
+ * where it stopped and never applies a page twice. */
+
+import { db, req, state, loadMeta, rebuildWalks } from "./store.js";
+import { summarize } from "./model.js";
+
+const PULL_URL = "/api/v1/sync/pull";
+const CODE_FIELDS = ["code", "scope", "label_vi", "label_en", "interest", "vneid_level", "vneid_status",
+  "needs_revisit", "household_reached"];
+
+const objects = (fields, rows) => rows.map((row) => Object.fromEntries(fields.map((f, i) => [f, row[i]])));
+const table = (part) => (part ? objects(part.fields, part.rows) : []);
+
+/** Pull until caught up. Resolves with {state: "done" | "offline" | "signed_out" |
+ * "server_error", changed}. */
+export async function pullAll() {
+  let { cursor, campaign } = await db.getMeta(["cursor", "campaign"]);
+  let changed = false;
+  for (let pages = 0; pages < 10000; pages++) {
+    const params = new URLSearchParams();
+    if (campaign) params.set("campaign", campaign.id);
+    if (cursor) params.set("cursor", cursor);
+    let response;
+    try {
+      response = await fetch(`${PULL_URL}?${params}`, { credentials: "same-origin", cache: "no-store",
+        headers: { Accept: "application/json" } });
+    } catch (_) {
+      return { state: "offline", changed };
+    }
+    if (response.status === 401 || response.status === 403) return { state: "signed_out", changed };
+    if (response.status === 400 || response.status === 404) {
+      // bad_cursor, or the campaign was closed: download the newest campaign whole again.
+      // Only the turf cache goes; the outbox stays.
+      await db.clearTurfData();
+      await db.setMeta({ dataOwner: state.user && state.user.username });
+      if (!cursor && !campaign) return { state: "server_error", changed };
+      cursor = null;
+      campaign = null;
+      changed = true;
+      continue;
+    }
+    if (!response.ok) return { state: "server_error", changed };
+    let body;
+    try {
+      body = await response.json();
+    } catch (_) {
+      return { state: "offline", changed }; // cut off on the way
+    }
+    await apply(body, !!cursor && cursor.startsWith("c."));
+    changed = changed || !!(body.households || body.removed || body.turfs);
+    cursor = body.cursor;
+    campaign = body.campaign || campaign;
+    if (!body.has_more) break;
+  }
+  if (changed) await loadMeta();
+  return { state: "done", changed };
+}
+
+/** One page in one transaction. `incremental`: a page of changes (households may have
+ * moved between our turfs), not a page of the first download. */
+function apply(body, incremental) {
+  const households = table(body.households);
+  const residents = table(body.residents);
+  const visits = table(body.visits);
+  const level = (body.campaign || state.campaign || {}).target_level || 2;
+  const stores = ["meta", "turfs", "households", "walks", "residents", "visits", "sent"];
+  return db.run(stores, "readwrite", async (tx) => {
+    const meta = tx.objectStore("meta");
+    const hs = tx.objectStore("households");
+    const rs = tx.objectStore("residents");
+    const vs = tx.objectStore("visits");
+    if (body.campaign) meta.put(body.campaign, "campaign");
+    if (body.codes) meta.put(objects(CODE_FIELDS, body.codes), "codes");
+    if (body.turfs) {
+      // The header always lists every turf the team has now.
+      tx.objectStore("turfs").clear();
+      for (const [id, name, kind, group, team] of body.turfs) tx.objectStore("turfs").put({ id, name, kind, group, team });
+    }
+
+    const touched = new Set(); // turfs whose walk index must be rewritten
+    async function dropHousehold(id) {
+      const old = await req(hs.get(id));
+      if (old) touched.add(old.turf);
+      hs.delete(id);
+      for (const key of await req(rs.index("household").getAllKeys(id))) rs.delete(key);
+      for (const key of await req(vs.index("household").getAllKeys(id))) vs.delete(key);
+    }
+    const removed = body.removed || {};
+    for (const turf of removed.turfs || []) {
+      tx.objectStore("turfs").delete(turf);
+      tx.objectStore("walks").delete(turf);
+      for (const id of await req(hs.index("turf").getAllKeys(turf))) await dropHousehold(id);
+    }
+    for (const id of removed.households || []) await dropHousehold(id);
+
+    // A page carries every resident of each household it sends: that set replaces ours.
+    const byHousehold = new Map(households.map((h) => [h.id, []]));
+    for (const r of residents) byHousehold.get(r.household)?.push(r);
+    for (const h of households) {
+      touched.add(h.turf);
+      if (incremental) {
+        const old = await req(hs.get(h.id));
+        if (old) touched.add(old.turf);
+      }
+      const fresh = byHousehold.get(h.id);
+      const keep = new Set(fresh.map((r) => r.id));
+      const local = [];
+      for (const key of await req(rs.index("household").getAllKeys(h.id))) {
+        // Residents added at the door ("u:<uuid>") stay until their visit comes back.
+        if (typeof key === "string") local.push(await req(rs.get(key)));
+        else if (!keep.has(key)) rs.delete(key);
+      }
+      for (const r of fresh) rs.put(r);
+      h.sum = summarize(h, fresh.concat(local), level);
+      hs.put(h);
+    }
+    for (const v of visits) vs.put(v);
+
+    // Our own visits coming back: they stop overlaying the server's state, and a household
+    // or resident added at the door is now the server's (its local copy goes).
+    const ours = new Set(await req(tx.objectStore("sent").getAllKeys()));
+    const map = (await req(meta.get("householdMap"))) || {};
+    for (const v of visits) {
+      if (!ours.has(v.client_uuid)) continue;
+      const item = await req(tx.objectStore("sent").get(v.client_uuid));
+      tx.objectStore("sent").put({ ...item, pulled: true });
+      if (item.created) {
+        if (item.created.household) {
+          map[item.created.household] = v.household;
+          await dropHousehold(item.created.household);
+        }
+        for (const id of item.created.residents || []) rs.delete(id);
+      }
+    }
+    for (const turf of removed.turfs || []) touched.delete(turf);
+    await rebuildWalks(tx, [...touched].filter((turf) => turf != null));
+    meta.put(map, "householdMap");
+    meta.put(body.cursor, "cursor");
+    meta.put(Date.now(), "lastPullAt");
+  });
+}
+
+/** Eligibility changes with the date (people turn 14 without any visit): recompute every
+ * household's summary once a day, when the app starts. */
+export async function resummarizeDaily() {
+  const today = new Date().toDateString();
+  const { summaryDay, campaign } = await db.getMeta(["summaryDay", "campaign"]);
+  if (summaryDay === today) return false;
+  const level = (campaign && campaign.target_level) || 2;
+  await db.run(["meta", "turfs", "households", "walks", "residents"], "readwrite", async (tx) => {
+    const all = await req(tx.objectStore("residents").getAll());
+    const byHousehold = new Map();
+    for (const r of all) (byHousehold.get(r.household) || byHousehold.set(r.household, []).get(r.household)).push(r);
+    for (const h of await req(tx.objectStore("households").getAll())) {
+      h.sum = summarize(h, byHousehold.get(h.id) || [], level);
+      tx.objectStore("households").put(h);
+    }
+    await rebuildWalks(tx, (await req(tx.objectStore("turfs").getAllKeys())));
+    tx.objectStore("meta").put(today, "summaryDay");
+  });
+  return true;
+}

@@ -1,0 +1,90 @@
+/* The page's access to the phone's data: the shared IndexedDB layer (db.js, outbox.js,
+ * push.js, also used by the service worker) and the little state every view reads. */
+
+import "./db.js";
+import "./outbox.js";
+import "./push.js";
+
+const TN = self.TN;
+export const { db, outbox, push } = TN;
+export const req = db.req;
+
+export const state = {
+  user: null, // {username, name}: who last signed in on this phone
+  session: "unknown", // "ok" | "signed_out" | "offline" while unknown
+  campaign: null,
+  codes: new Map(), // code -> {code, scope, label_vi, label_en, interest, vneid_level, ...}
+  turfs: [], // [{id, name, kind, group, team}]
+  householdMap: {}, // "u:<uuid>" of a household added at the door -> its server id
+  level: 2, // the campaign's target VNeID level
+};
+
+export async function loadMeta() {
+  const m = await db.getMeta(["user", "campaign", "codes", "householdMap"]);
+  state.user = m.user || null;
+  state.campaign = m.campaign || null;
+  state.level = (m.campaign && m.campaign.target_level) || 2;
+  state.codes = new Map((m.codes || []).map((c) => [c.code, c]));
+  state.householdMap = m.householdMap || {};
+  state.turfs = (await db.all("turfs")).sort((a, b) => a.name.localeCompare(b.name, "vi"));
+}
+
+export const codesOf = (scope) => [...state.codes.values()].filter((c) => c.scope === scope);
+
+export const householdsOf = (turfId) => db.all("households", "turf", turfId);
+export const household = (id) => db.get("households", id);
+export const residentsOf = (id) => db.all("residents", "household", id);
+export const visitsOf = (id) => db.all("visits", "household", id);
+
+const byWalkKey = (a, b) => (a.walk_key < b.walk_key ? -1 : a.walk_key > b.walk_key ? 1 : 0);
+
+/** Rewrite the walk index of these turfs inside `tx` (which must cover "households" and
+ * "walks"): what the walk list shows of each household, in walk order, as flat arrays
+ * (far cheaper to read back than objects with named fields). */
+export async function rebuildWalks(tx, turfs) {
+  for (const turf of turfs) {
+    const rows = (await req(tx.objectStore("households").index("turf").getAll(turf))).sort(byWalkKey).map((h) => [
+      h.id, h.address, h.status, h.last_visit_time, h.revisit_after, h.sum.key, h.sum.names, h.sum.eligible,
+      h.sum.open.join(","), (h.sum.support ? 1 : 0) | (h.sum.interested ? 2 : 0)]);
+    tx.objectStore("walks").put({ turf, rows });
+  }
+}
+
+const fromRow = (turf) => ([id, address, status, last_visit_time, revisit_after, key, names, eligible, open, flags]) => ({
+  id, turf, address, status, last_visit_time, revisit_after,
+  sum: { key, names, eligible, open: open ? open.split(",").map(parseId) : [], support: !!(flags & 1), interested: !!(flags & 2) },
+});
+
+/** The turf's households in walk order, as the walk list shows them: one read. */
+export async function walkOf(turfId) {
+  const walk = await db.get("walks", turfId);
+  if (walk) return walk.rows.map(fromRow(turfId));
+  return (await householdsOf(turfId)).sort(byWalkKey); // written before the index existed
+}
+
+/** A household id from the URL: numbers are the server's, "u:<uuid>" added at the door. */
+export const parseId = (text) => (/^\d+$/.test(text) ? Number(text) : text);
+
+/** Where a local household key now lives (its server id once the pull brought it back). */
+export const resolveHousehold = (key) => state.householdMap[key] ?? key;
+
+/** Visits recorded on this phone that the pull has not brought back yet (queued, or sent
+ * and not yet pulled), the latest per household. */
+export async function localVisits() {
+  const [queued, sent] = await db.run(["outbox", "sent"], "readonly", (tx) =>
+    Promise.all([req(tx.objectStore("outbox").getAll()), req(tx.objectStore("sent").getAll())]));
+  const latest = new Map();
+  for (const item of sent.filter((s) => !s.pulled).concat(queued)) {
+    const key = resolveHousehold(item.household);
+    const prev = latest.get(key);
+    if (!prev || prev.createdAt <= item.createdAt) latest.set(key, item);
+  }
+  return latest;
+}
+
+/** The csrftoken cookie, for the X-CSRFToken header (and kept for the service worker,
+ * which cannot read cookies where the Cookie Store API is missing). */
+export function csrfToken() {
+  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+  return match ? decodeURIComponent(match[1]) : "";
+}
