@@ -6,6 +6,7 @@ overwritten by the next rebuild. The sync change log is internal plumbing and no
 """
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,7 @@ from .models import (
     ResidentState, RoleGrant, Team, TeamMembership, Visit, VisitResidentOutcome,
 )  # fmt: skip
 from .services import turf_assign
+from .turfs import assignment_check
 
 
 @admin.register(RoleGrant)
@@ -87,6 +89,22 @@ class AssignmentAdmin(AreaScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        class CheckedForm(form):
+            # The same rule turf_assign enforces, shown on the form instead of as an error page.
+            def clean(self):
+                cleaned = super().clean()
+                if all(cleaned.get(k) for k in ("campaign", "turf", "team")):
+                    try:
+                        assignment_check(campaign=cleaned["campaign"], turf=cleaned["turf"], team=cleaned["team"])
+                    except ValidationError as exc:
+                        raise ValidationError(exc.messages) from None
+                return cleaned
+
+        return CheckedForm
 
     def save_model(self, request, obj, form, change):
         assignment = turf_assign(campaign=obj.campaign, turf=obj.turf, team=obj.team, assigned_by=request.user)

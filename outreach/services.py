@@ -7,12 +7,15 @@ from households.models import Turf
 
 from .models import Assignment, Campaign, SyncChange, Team
 from .sync.changes import changes_record
+from .turfs import assignment_check
 
 
 @transaction.atomic
 def turf_assign(*, campaign: Campaign, turf: Turf, team: Team, assigned_by=None) -> Assignment:
     """Give a turf to a team for a campaign, ending any open assignment of it. Both teams'
-    phones learn of it on their next pull: the old one as a tombstone."""
+    phones learn of it on their next pull: the old one as a tombstone. Refuses (with
+    ValidationError) an ended campaign or a team of another commune than the turf's."""
+    assignment_check(campaign=campaign, turf=turf, team=team)
     # Lock the open row: two leaders reassigning the same turf at once must not both end
     # it and leave two open assignments (the partial unique constraint would refuse one).
     current = Assignment.objects.select_for_update().filter(campaign=campaign, turf=turf, ended_at__isnull=True).first()

@@ -162,3 +162,11 @@ def test_it_pages_incremental_changes_without_losing_any(world, monkeypatch):
     assert sorted(v for page in pages for v in rows(page, "visits", "household")) == sorted(
         h.id for h in world.households_a
     )
+
+
+def test_it_refuses_to_assign_a_turf_to_a_team_of_another_commune(world):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        turf_assign(campaign=world.campaign, turf=world.turf_a, team=world.team_other)
+    assert world.turf_a.assignments.get(ended_at__isnull=True).team == world.team_a
