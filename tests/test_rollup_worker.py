@@ -17,7 +17,7 @@ from outreach.models import AreaRollup, RollupDirty
 
 from .conftest import missing_service
 from .fixtures import build_world
-from .sync_helpers import client_for, push, visit
+from .sync_helpers import client_for, push, statuses, visit
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 BROKER = os.environ.get("TEST_CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
@@ -35,9 +35,20 @@ def broker():
     old = (celery_app.conf.task_always_eager, celery_app.conf.broker_url)
     celery_app.conf.task_always_eager = False
     celery_app.conf.broker_url = BROKER
+    _forget_connections()
     yield client
     celery_app.conf.task_always_eager, celery_app.conf.broker_url = old
+    _forget_connections()
     client.flushdb()
+
+
+def _forget_connections():
+    """A connection pool made earlier in this process would still publish to the broker URL
+    it was made with; drop it so the next publish connects to the one configured now."""
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
+        celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 class Worker:
@@ -60,7 +71,7 @@ class Worker:
             self.process.wait(timeout=30)
 
 
-def wait_for(condition, timeout=30.0):
+def wait_for(condition, timeout=60.0):
     """Poll the database until the worker's effect is visible (it lives in another process,
     so there is no in-process event to await)."""
     deadline = time.monotonic() + timeout
@@ -82,7 +93,7 @@ def test_it_updates_rollups_through_a_real_worker_and_catches_up_after_it_stops(
     worker = Worker()
     worker.start()
     try:
-        push(client, [visit(world, world.households_a[0])])
+        assert statuses(push(client, [visit(world, world.households_a[0])])) == ["accepted"]
         assert wait_for(lambda: visited(world.commune) == 1), "the worker never refreshed the rollup"
         assert not RollupDirty.objects.exists()
 
