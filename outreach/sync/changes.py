@@ -19,7 +19,3 @@ def changes_record(*, changes: list[SyncChange]) -> None:
     SyncClock.objects.select_for_update().get_or_create(id=1)
     SyncChange.objects.bulk_create(changes)
 
-
-def change_for_household(household, *, campaign_id=None) -> SyncChange:
-    return SyncChange(entity=SyncChange.Entity.HOUSEHOLD, entity_id=household.id, turf_id=household.turf_id,
-                      campaign_id=campaign_id)  # fmt: skip

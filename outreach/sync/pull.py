@@ -23,7 +23,6 @@ RESIDENT_FIELDS = ["id", "household", "full_name", "birth_date", "birth_year", "
 VISIT_FIELDS = ["id", "client_uuid", "household", "team", "recorded_by", "device_time", "outcome", "revisit_after",
                 "revisit_note", "note", "residents"]  # fmt: skip
 VNEID = {"none": 0, "registered": 1, "activated": 2}
-REMOVED_RESIDENCE = {"moved", "deceased"}
 
 
 class BadCursor(ValueError):
@@ -171,4 +170,4 @@ class _Packer:
                 _iso(v.device_time), v.outcome.code, _iso(v.revisit_after), v.revisit_note, v.note, outcomes]  # fmt: skip
 
 
-__all__ = ["sync_pull", "Cursor", "BadCursor", "REMOVED_RESIDENCE"]
+__all__ = ["sync_pull", "Cursor", "BadCursor"]

@@ -22,7 +22,7 @@ from ..projection import projection_apply
 from ..rollups import rollups_mark_dirty, rollups_schedule_refresh
 from .changes import changes_record
 from .errors import error_body
-from .items import ItemError, VisitItem, parse_visit
+from .items import HOUSEHOLD_TEXT_FIELDS, RESIDENT_FIELDS, ItemError, VisitItem, parse_visit
 from .scope import WriteScope
 
 log = logging.getLogger(__name__)
@@ -216,16 +216,13 @@ def _create_new_entities(entry: dict) -> None:
     with transaction.atomic():  # a savepoint: a clash rejects this item only
         household = entry["new_household"]
         if household is not None and household.pk is None:
-            fields = {f: getattr(household, f) for f in ("house_number", "lane", "street", "building", "floor", "unit",
-                                                         "head_name", "address_text")}  # fmt: skip
+            fields = {f: getattr(household, f) for f in HOUSEHOLD_TEXT_FIELDS}
             created = household_create(area=household.area, turf=household.turf, client_uuid=household.client_uuid, **fields)
             household.pk = household.id = created.id
             entry["household"] = household
         for n, (resident, outcome, reason) in enumerate(entry["parts"]):
             if resident.pk is None:
-                fields = {f.name: getattr(resident, f.name) for f in Resident._meta.concrete_fields
-                          if f.name in ("full_name", "birth_date", "birth_year", "sex", "id_number", "phone",
-                                        "residence_status", "elderly_alone", "disabled", "sick")}  # fmt: skip
+                fields = {f: getattr(resident, f) for f in RESIDENT_FIELDS}
                 created = resident_create(household=entry["household"], client_uuid=resident.client_uuid, **fields)
                 entry["parts"][n] = (created, outcome, reason)
 

@@ -1,8 +1,6 @@
 """What a user may read and write, decided on the server from roles and team membership.
 Nothing in a request can widen it."""
 
-from django.db.models import Q
-
 from households.models import Household
 
 from ..models import Assignment, Role, RoleGrant, TeamMembership
@@ -46,6 +44,3 @@ class WriteScope:
     def may_use_turf(self, *, turf_id: int, area_path: str) -> bool:
         return turf_id in self.turf_team or any(area_path.startswith(p) for p in self.paths)
 
-
-def households_readable_q(*, user, campaign_id: int) -> Q:
-    return Q(turf_id__in=list(team_turfs(user=user, campaign_id=campaign_id)))
