@@ -35,6 +35,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -157,8 +158,9 @@ def first_paint_files(html: str) -> list[Path]:
     return files
 
 
-def shell_size(base: str, cookies: str) -> tuple[int, dict]:
-    request = urllib.request.Request(f"{base}/app/", headers={"Cookie": cookies})
+def shell_size(base: str, cookies: list[dict]) -> tuple[int, dict]:
+    header = "; ".join(f"{c['name']}={c['value']}" for c in cookies)
+    request = urllib.request.Request(f"{base}/app/", headers={"Cookie": header})
     html = urllib.request.urlopen(request, timeout=10).read()
     sizes = {"app.html": len(gzip.compress(html, 9))}
     for path in first_paint_files(html.decode()):
@@ -166,7 +168,7 @@ def shell_size(base: str, cookies: str) -> tuple[int, dict]:
     return sum(sizes.values()), sizes
 
 
-def measure_in_chromium(base: str, runs: int) -> tuple[dict, str]:
+def measure_in_chromium(base: str, runs: int) -> tuple[dict, list[dict]]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -184,7 +186,7 @@ def measure_in_chromium(base: str, runs: int) -> tuple[dict, str]:
         page.wait_for_selector(".walk li a")
         count = page.evaluate("document.querySelectorAll('.walk li a').length")
         assert count == HOUSEHOLDS, f"the walk list shows {count} households, not {HOUSEHOLDS}"
-        cookies = "; ".join(f"{c['name']}={c['value']}" for c in context.cookies())
+        cookies = context.cookies()
         # Offline from here: what is measured is the phone, not the network (and no sync
         # runs in the background of a measurement).
         context.set_offline(True)
@@ -217,7 +219,29 @@ def measure_in_chromium(base: str, runs: int) -> tuple[dict, str]:
             "outbox_save_ms": round(statistics.median(save), 1)}, cookies  # fmt: skip
 
 
-def lighthouse(base: str, cookies: str) -> tuple[float | None, str | None]:
+def signed_in_profile(cookies: list[dict]) -> Path:
+    """A Chromium profile holding the session cookies, for Lighthouse to launch with.
+
+    Not --extra-headers "Cookie: ...": as soon as a response sets a cookie (/app/ sets
+    csrftoken), Chromium sends its own cookie jar instead of that header
+    (GoogleChrome/lighthouse#6207), so the app's session probe went out signed out and
+    Lighthouse measured a redirect to the sign-in page, not the app."""
+    from playwright.sync_api import sync_playwright
+
+    profile = HERE / "lighthouse-profile"
+    shutil.rmtree(profile, ignore_errors=True)
+    with sync_playwright() as p:
+        # --password-store=basic, as chrome-launcher starts Lighthouse's Chromium, so the
+        # stored cookies can be read back.
+        context = p.chromium.launch_persistent_context(
+            str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS + ["--password-store=basic"], headless=True
+        )
+        context.add_cookies(cookies)
+        context.close()  # a clean shutdown writes the cookies to disk
+    return profile
+
+
+def lighthouse(base: str, cookies: list[dict]) -> tuple[float | None, str | None]:
     if not LIGHTHOUSE.exists():
         log("installing lighthouse into bench/.work/node_modules (npm)")
         npm = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--prefix", str(WORK), "lighthouse@13"],
@@ -225,9 +249,10 @@ def lighthouse(base: str, cookies: str) -> tuple[float | None, str | None]:
         if npm.returncode != 0 or not LIGHTHOUSE.exists():
             return None, f"npm install lighthouse failed: {npm.stderr.strip()[-300:]}"
     report = HERE / "lighthouse.json"
+    profile = signed_in_profile(cookies)
     command = ["node", str(LIGHTHOUSE), f"{base}/app/", "--only-categories=performance", "--output=json",
-               f"--output-path={report}", "--quiet", f"--extra-headers={json.dumps({'Cookie': cookies})}",
-               "--chrome-flags=--headless=new " + " ".join(CHROMIUM_ARGS)]  # fmt: skip
+               f"--output-path={report}", "--quiet",
+               f"--chrome-flags=--headless=new --user-data-dir={profile} " + " ".join(CHROMIUM_ARGS)]  # fmt: skip
     run = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "CHROME_PATH": CHROMIUM},
                          timeout=300)  # fmt: skip
     if run.returncode != 0 or not report.exists():
@@ -239,6 +264,8 @@ def lighthouse(base: str, cookies: str) -> tuple[float | None, str | None]:
         log(f"lighthouse {key}: {audits[key]['displayValue']}")
     if data.get("runtimeError"):
         return None, data["runtimeError"].get("message")
+    if urllib.parse.urlsplit(data.get("finalDisplayedUrl") or "").path != "/app/":
+        return None, f"lighthouse did not measure the app: it ended on {data.get('finalDisplayedUrl')}"
     return (round(score * 100) if score is not None else None), None
 
 

@@ -6,7 +6,8 @@ household) drawn from what the field records — helped to activate level 2, int
 no smartphone, already activated... — an evening device time with its +07:00 offset, a
 Vietnamese note and the coordinates of the door.
 
-`copy_rows` turns the same visits into outreach_visit rows for the COPY baseline.
+`copy_tables` turns the same visits into the rows a push leaves in the database, table by
+table, for the COPY baseline.
 """
 
 import datetime
@@ -102,22 +103,59 @@ def batches_for(crew: Crew, *, campaign_id: int, count: int, size: int, seed: in
     return out
 
 
-VISIT_COLUMNS = ("client_uuid", "campaign_id", "household_id", "recorded_by_id", "team_id", "device_time",
+VISIT_COLUMNS = ("id", "client_uuid", "campaign_id", "household_id", "recorded_by_id", "team_id", "device_time",
                  "server_time", "effective_time", "outcome_id", "note", "revisit_after", "revisit_note", "latitude",
                  "longitude", "content_hash")  # fmt: skip
+OUTCOME_COLUMNS = ("visit_id", "resident_id", "outcome_id", "reason_id")
+CHANGE_COLUMNS = ("turf_id", "team_id", "campaign_id", "entity", "entity_id", "created_at")
+HOUSEHOLD_STATE_COLUMNS = ("campaign_id", "household_id", "last_visit_id", "last_device_time", "last_outcome_id",
+                           "reached", "needs_revisit", "revisit_after", "visit_count")  # fmt: skip
+RESIDENT_STATE_COLUMNS = ("campaign_id", "resident_id", "last_visit_id", "last_device_time", "last_outcome_id",
+                          "last_reason_id", "interest", "interest_time", "interest_visit_id", "residence_status",
+                          "residence_time", "residence_visit_id")  # fmt: skip
 
 
-def copy_rows(batches_by_crew: list[tuple[Crew, list[Batch]]], *, outcome_id: int,
-              now: datetime.datetime) -> list[tuple]:  # fmt: skip
-    """The same visits as outreach_visit rows (all columns but the generated id)."""
-    rows = []
+def copy_tables(batches_by_crew: list[tuple[Crew, list[Batch]]], *, codes: dict, turf_of: dict[int, int],
+                now: datetime.datetime) -> dict[str, tuple[tuple, list[tuple]]]:  # fmt: skip
+    """The rows a push of these visits leaves in the database, by table: each visit, its
+    resident outcomes and its change-log entry, and the household and resident state rows
+    as they stand after the last visit (one per household and resident, the fewest a raw
+    load needs to hold the same state; the push itself upserts them once per batch).
+    `codes` maps outcome code → OutcomeCode; `turf_of` household id → turf id. Visit ids
+    are numbered here, as a raw load would."""
+    visits, outcomes, changes, households, residents = [], [], [], {}, {}
     for crew, batches in batches_by_crew:
         for batch in batches:
             for v in batch.visits:
+                visit_id = len(visits) + 1
                 device_time = datetime.datetime.fromisoformat(v["device_time"])
-                rows.append((
-                    uuid.UUID(v["client_uuid"]), v["campaign"], v["household"], crew.user_id, crew.team_id,
-                    device_time, now, min(device_time, now), outcome_id, v["note"], None, v["revisit_note"],
+                at = min(device_time, now)
+                outcome = codes[v["outcome"]]
+                visits.append((
+                    visit_id, uuid.UUID(v["client_uuid"]), v["campaign"], v["household"], crew.user_id, crew.team_id,
+                    device_time, now, at, outcome.id, v["note"], None, v["revisit_note"],
                     Decimal(f"{v['latitude']:.6f}"), Decimal(f"{v['longitude']:.6f}"), content_hash(v),
                 ))  # fmt: skip
-    return rows
+                changes.append((turf_of[v["household"]], None, v["campaign"], "visit", visit_id, now))
+                count = households.get(v["household"], (0,))[0]
+                households[v["household"]] = (count + 1, visit_id, at, outcome)  # visits come in id order
+                for part in v["residents"]:
+                    code, reason = codes[part["outcome"]], codes[part["reason"]] if part.get("reason") else None
+                    outcomes.append((visit_id, part["resident"], code.id, reason.id if reason else None))
+                    last, interest, moved = residents.get(part["resident"], (None, None, None))
+                    residents[part["resident"]] = ((visit_id, at, code.id, reason.id if reason else None),
+                                                   (code.interest, at, visit_id) if code.interest else interest,
+                                                   (code.residence_status, at, visit_id) if code.residence_status
+                                                   else moved)  # fmt: skip
+    campaign = batches_by_crew[0][1][0].visits[0]["campaign"]
+    household_states = [(campaign, h, visit_id, at, o.id, o.household_reached, o.needs_revisit, None, count)
+                        for h, (count, visit_id, at, o) in households.items()]  # fmt: skip
+    resident_states = [(campaign, r, last[0], last[1], last[2], last[3], *(interest or ("", None, None)),
+                        *(moved or ("", None, None))) for r, (last, interest, moved) in residents.items()]  # fmt: skip
+    return {
+        "outreach_visit": (VISIT_COLUMNS, visits),
+        "outreach_visitresidentoutcome": (OUTCOME_COLUMNS, outcomes),
+        "outreach_syncchange": (CHANGE_COLUMNS, changes),
+        "outreach_householdstate": (HOUSEHOLD_STATE_COLUMNS, household_states),
+        "outreach_residentstate": (RESIDENT_STATE_COLUMNS, resident_states),
+    }

@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # figure: (comparison, target, unit for the page, what the target is for)
 TARGETS = {
-    "push_vs_copy_pct": (">=", 15, "%", "the whole push path keeps at least 15 % of raw COPY of the same visit rows"),
+    "push_vs_copy_pct": (">=", 15, "%", "the whole push path keeps at least 15 % of the visits per second a raw "
+                         "COPY of the same rows (every row the push leaves in the database) reaches"),
     "push_vs_naive_x": (">=", 5, "×", "at least 5× the one-visit-at-a-time DRF endpoint"),
     "replay_vs_push_x": (">=", 1, "×", "a retried batch costs no more than its first push"),
     "pull_full_turf_gzip_bytes": ("<=", 60_000, "B",
@@ -31,8 +32,12 @@ LABELS = {
     "replay_visits_per_s": ("Replay of the same batches (all duplicate)", "visits/s"),
     "naive_push_visits_per_s": ("Naive DRF push (bench/naive.py)", "visits/s"),
     "naive_visits_timed": ("Visits in the timed naive push", ""),
-    "copy_rows_per_s": ("Raw COPY of the same visit rows", "rows/s"),
-    "push_vs_copy_pct": ("Push ÷ COPY", "%"),
+    "copy_visits_per_s": ("Raw COPY of the same rows, all tables", "visits/s"),
+    "copy_rows_per_s": ("Raw COPY of the same rows, all tables", "rows/s"),
+    "copy_rows_per_visit": ("Rows the COPY writes per visit", ""),
+    "copy_visit_rows_only_per_s": ("Raw COPY of the visit rows alone", "rows/s"),
+    "push_vs_copy_pct": ("Push ÷ COPY (visits/s ÷ visits/s)", "%"),
+    "push_vs_copy_visit_rows_only_pct": ("Push ÷ COPY of the visit rows alone", "%"),
     "push_vs_naive_x": ("Push ÷ naive", "×"),
     "replay_vs_push_x": ("Replay ÷ push", "×"),
     "push_inprocess_visits_per_s": ("Push service in-process, 1 thread, no HTTP", "visits/s"),
@@ -230,12 +235,20 @@ Targets: {"; ".join(f"`{k}` — {v[3]}" for k, v in TARGETS.items())}.
   resident outcome, `HouseholdState` by `update_or_create`, one transaction per request. It
   does strictly less than the real push (no idempotency, scope, resident state, VNeID
   projection, rollup marks or change log), so `push_vs_naive_x` understates the difference.
-- **COPY** (`copy_rows_per_s`): the visits of all push batches as `outreach_visit` rows
-  (every column but the generated id), written with psycopg 3 `cursor.copy("COPY … FROM
-  STDIN")` and `write_row` into a table created `(LIKE outreach_visit INCLUDING ALL)` (so
-  with the same indexes, the unique client UUID among them), commit included. It writes one
-  row per visit and nothing else: the push also writes the resident outcomes, the
-  projection, the dirty marks and the change log.
+- **COPY** (`copy_visits_per_s`, `copy_rows_per_s`): the rows the push of all those visits
+  leaves in the database (`bench/payloads.py` `copy_tables`): each visit, its resident
+  outcomes and its change-log row, and the household and resident state rows as they stand
+  after the last visit (one per household and resident: fewer rows than the push writes,
+  which upserts them once per batch), written with psycopg 3 `cursor.copy("COPY … FROM
+  STDIN")` and `write_row` into tables created `(LIKE … INCLUDING ALL)` (the same indexes,
+  unique ones included, no foreign keys), in one transaction, commit included.
+  `push_vs_copy_pct` is push visits per second over COPY visits per second. The issue asks
+  for COPY "of the same rows", and these are the rows: the issue itself requires the
+  projection and the change log to be written in the push's transaction. For comparison,
+  `copy_visit_rows_only_per_s` is the first version of this baseline, the `outreach_visit`
+  rows alone (one row per visit, nothing else); a push that writes
+  `copy_rows_per_visit` rows per visit cannot reach 15 % of that even if it were itself a
+  COPY, so `push_vs_copy_visit_rows_only_pct` is reported but not judged.
 - **Taking turns.** Push, naive push and COPY run in {context['slices']} slices: a push slice
   (a third of each client's batches, say), a naive slice of as many batches, one COPY of all
   the rows; the worker's rollup refresh is waited out after each push slice. So whatever

@@ -3,26 +3,24 @@
 Visits are the truth; HouseholdState, ResidentState and the residents' VNeID and residence
 status are derived from them. `projection_apply` folds new visits in, in the writer's
 transaction; `projection_rebuild` recomputes everything from the log and must agree with
-it (tests/test_projection_and_rollups.py). Both use the same pure fold below. The order is
-deterministic: the latest visit by effective time (device time, capped at the server's
+it (tests/test_projection_and_rollups.py). The rebuild runs the pure fold below; the
+incremental path folds the batch with the same rule and merges it into the stored rows in
+SQL (one upsert per table). The order is deterministic: the latest visit by effective time (device time, capped at the server's
 receive time) wins, ties broken by server order (the visit id). VNeID status only ever
 rises: an account once activated stays activated.
 """
 
 import datetime
+from typing import NamedTuple
 
 from django.db import transaction
 
-from households.models import VNEID_RANK, Resident
+from households.models import VNEID_RANK, Resident, VneidStatus
 
-from .fastupdate import update_rows
 from .models import Campaign, HouseholdState, OutcomeCode, ResidentState, Visit, VisitResidentOutcome
+from .rowsql import insert_rows, update_objects, update_rows
 
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
-_HOUSEHOLD_STATE_FIELDS = ["visit_count", "last_visit", "last_device_time", "last_outcome", "reached",
-                           "needs_revisit", "revisit_after"]  # fmt: skip
-_RESIDENT_STATE_FIELDS = ["last_visit", "last_device_time", "last_outcome", "last_reason", "interest", "interest_time",
-                          "interest_visit_id", "residence_status", "residence_time", "residence_visit_id"]  # fmt: skip
 _RESIDENT_FIELDS = ["vneid_level1", "vneid_level2", "residence_status"]
 
 
@@ -87,48 +85,108 @@ def _group(items, key) -> dict:
 # --- incremental, in the push transaction ------------------------------------------------
 
 
-def projection_apply(*, visits: list[Visit], outcomes: list[VisitResidentOutcome]) -> None:
+class NewVisit(NamedTuple):
+    """A visit being stored (what the fold reads of it)."""
+
+    id: int
+    campaign_id: int
+    household_id: int
+    effective_time: datetime.datetime
+    outcome: OutcomeCode
+    revisit_after: datetime.datetime | None
+
+
+class NewOutcome(NamedTuple):
+    """A resident outcome being stored with its visit (what the fold reads of it)."""
+
+    visit: NewVisit
+    resident_id: int
+    outcome: OutcomeCode
+    reason_id: int | None
+
+
+def _order(visit) -> tuple:
+    return visit.effective_time, visit.id
+
+
+def _newer(time: str, visit_id: str) -> str:
+    """SQL: the proposed row's (time, visit) is later than the stored row's; a stored NULL
+    time counts as never (the fold's epoch)."""
+    return (f"(excluded.{time} IS NOT NULL AND (t.{time} IS NULL OR "
+            f"(excluded.{time}, excluded.{visit_id}) > (t.{time}, t.{visit_id})))")  # fmt: skip
+
+
+def _take_if(condition: str, columns: list[str]) -> list[str]:
+    return [f"{c} = CASE WHEN {condition} THEN excluded.{c} ELSE t.{c} END" for c in columns]
+
+
+def projection_apply(*, visits: list[NewVisit], outcomes: list[NewOutcome]) -> None:
+    """Fold the new visits into the stored state with one upsert per table: the batch is
+    folded here (the same rule as the rebuild), then each state row keeps whichever of its
+    stored and proposed values is later. Concurrent pushes to the same household wait on
+    the row lock the upsert takes and then compare against the committed row, so no count
+    is lost; rows go in key order so two pushes lock in the same order."""
     if not visits:
         return
-    by_household = _group(visits, lambda v: (v.campaign_id, v.household_id))
-    # Insert a placeholder for households seen for the first time (a concurrent push may do
-    # the same: the unique constraint keeps one), then lock the rows in id order so two
-    # pushes to the same household apply one after the other instead of losing a count.
-    HouseholdState.objects.bulk_create(
-        [_new_household_state(c, h, vs[0]) for (c, h), vs in by_household.items()], ignore_conflicts=True
+    rows = []
+    for (campaign_id, household_id), group in sorted(_group(visits, lambda v: (v.campaign_id, v.household_id)).items()):
+        last = max(group, key=_order)
+        o = last.outcome
+        rows.append((campaign_id, household_id, len(group), last.id, last.effective_time, o.id, o.household_reached,
+                     o.needs_revisit, last.revisit_after if o.needs_revisit else None))  # fmt: skip
+    sets = ["visit_count = t.visit_count + excluded.visit_count"] + _take_if(
+        _newer("last_device_time", "last_visit_id"),
+        ["last_visit_id", "last_device_time", "last_outcome_id", "reached", "needs_revisit", "revisit_after"],
     )
-    states = _locked(HouseholdState, list(by_household), "household_id")
-    for key, state in states.items():
-        for visit in by_household[key]:
-            _fold_household(state, visit)
-    update_rows(HouseholdState, list(states.values()), _HOUSEHOLD_STATE_FIELDS)
+    insert_rows(HouseholdState, ["campaign", "household", "visit_count", "last_visit", "last_device_time",
+                                 "last_outcome", "reached", "needs_revisit", "revisit_after"], rows,
+                on_conflict=f"ON CONFLICT (campaign_id, household_id) DO UPDATE SET {', '.join(sets)}")  # fmt: skip
     if outcomes:
         _apply_residents(outcomes)
 
 
-def _apply_residents(outcomes: list[VisitResidentOutcome]) -> None:
-    by_resident = _group(outcomes, lambda o: (o.visit.campaign_id, o.resident_id))
-    ResidentState.objects.bulk_create(
-        [_new_resident_state(c, r, os[0]) for (c, r), os in by_resident.items()], ignore_conflicts=True
-    )
-    states = _locked(ResidentState, list(by_resident), "resident_id")
-    ids = sorted({r for _, r in by_resident})
-    residents = {r.id: r for r in Resident.objects.select_for_update().filter(id__in=ids).order_by("id")}
-    changed = set()
-    for key, state in states.items():
-        for o in by_resident[key]:
-            if _fold_resident(state, residents[key[1]], o):
-                changed.add(key[1])
-    update_rows(ResidentState, list(states.values()), _RESIDENT_STATE_FIELDS)
-    update_rows(Resident, [residents[i] for i in sorted(changed)], _RESIDENT_FIELDS)
-
-
-def _locked(model, keys: list[tuple[int, int]], field: str) -> dict:
-    campaigns = {c for c, _ in keys}
-    ids = {i for _, i in keys}
-    rows = model.objects.select_for_update().filter(campaign_id__in=campaigns, **{f"{field}__in": ids}).order_by("id")
-    wanted = set(keys)
-    return {(r.campaign_id, getattr(r, field)): r for r in rows if (r.campaign_id, getattr(r, field)) in wanted}
+def _apply_residents(outcomes: list[NewOutcome]) -> None:
+    rows, vneid = [], {}
+    for (campaign_id, resident_id), group in sorted(_group(outcomes, lambda o: (o.visit.campaign_id, o.resident_id)).items()):
+        last = max(group, key=lambda o: _order(o.visit))
+        interest = max((o for o in group if o.outcome.interest), key=lambda o: _order(o.visit), default=None)
+        moved = max((o for o in group if o.outcome.residence_status), key=lambda o: _order(o.visit), default=None)
+        rows.append((
+            campaign_id, resident_id, last.visit.id, last.visit.effective_time, last.outcome.id, last.reason_id,
+            interest.outcome.interest if interest else "", interest.visit.effective_time if interest else None,
+            interest.visit.id if interest else None, moved.outcome.residence_status if moved else "",
+            moved.visit.effective_time if moved else None, moved.visit.id if moved else None,
+        ))  # fmt: skip
+        for o in group:  # VNeID status only rises: keep the highest the batch reports per level
+            level, status = o.outcome.vneid_level, o.outcome.vneid_status
+            if level and status:
+                best = vneid.setdefault(resident_id, {1: VneidStatus.NONE, 2: VneidStatus.NONE})
+                if VNEID_RANK[status] > VNEID_RANK[best[level]]:
+                    best[level] = status
+    sets = (_take_if(_newer("last_device_time", "last_visit_id"),
+                     ["last_visit_id", "last_device_time", "last_outcome_id", "last_reason_id"])
+            + _take_if(_newer("interest_time", "interest_visit_id"), ["interest", "interest_time", "interest_visit_id"])
+            + _take_if(_newer("residence_time", "residence_visit_id"),
+                       ["residence_status", "residence_time", "residence_visit_id"]))  # fmt: skip
+    stored = insert_rows(
+        ResidentState, ["campaign", "resident", "last_visit", "last_device_time", "last_outcome", "last_reason",
+                        "interest", "interest_time", "interest_visit_id", "residence_status", "residence_time",
+                        "residence_visit_id"], rows,
+        on_conflict=f"ON CONFLICT (campaign_id, resident_id) DO UPDATE SET {', '.join(sets)}",
+        returning=["resident", "residence_status", "residence_visit_id"],
+    )  # fmt: skip
+    # A resident's residence status follows its state when one of these visits set it.
+    visit_ids = {o.visit.id for o in outcomes}
+    moved = {r: status for r, status, visit_id in stored if visit_id in visit_ids}
+    changes = sorted(
+        (r, best[1], best[2], moved.get(r, "")) for r, best in vneid.items()
+    ) + sorted((r, "", "", status) for r, status in moved.items() if r not in vneid)
+    rank = "CASE {} " + " ".join(f"WHEN '{s}' THEN {n}" for s, n in VNEID_RANK.items()) + " ELSE 0 END"
+    update_rows(Resident, ["id", "vneid_level1", "vneid_level2", "residence_status"], sorted(changes), assignments={
+        f"vneid_level{n}": f"CASE WHEN {rank.format(f'v.c{n}')} > {rank.format(f't.vneid_level{n}')} "
+                           f"THEN v.c{n} ELSE t.vneid_level{n} END"
+        for n in (1, 2)
+    } | {"residence_status": "CASE WHEN v.c3 <> '' THEN v.c3 ELSE t.residence_status END"})  # fmt: skip
 
 
 # --- from scratch ------------------------------------------------------------------------
@@ -163,4 +221,4 @@ def projection_rebuild(*, campaign: Campaign) -> None:
         if _fold_resident(state, residents[o.resident_id], o):
             changed.add(o.resident_id)
     ResidentState.objects.bulk_create(resident_states.values(), batch_size=2000)
-    update_rows(Resident, [residents[i] for i in sorted(changed)], _RESIDENT_FIELDS)
+    update_objects(Resident, [residents[i] for i in sorted(changed)], _RESIDENT_FIELDS)

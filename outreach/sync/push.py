@@ -9,16 +9,19 @@ dirty marks and the change log.
 
 import datetime
 import logging
+import uuid
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from households.models import Household, Resident, Turf
 from households.services import household_create, resident_create
 
 from ..models import Campaign, OutcomeCode, OutcomeScope, SyncChange, Visit, VisitResidentOutcome
-from ..projection import projection_apply
+from ..projection import NewOutcome, NewVisit, projection_apply
+from ..rowsql import insert_rows
 from ..rollups import rollups_mark_dirty, rollups_schedule_refresh
 from .changes import changes_record
 from .errors import error_body
@@ -72,6 +75,26 @@ def sync_push(*, user, raw_items: list) -> list[dict]:
     return results
 
 
+# Existing households and residents as the checks need them: a few columns, not models
+# (loading whole models was a tenth of a push's time).
+class _Household(NamedTuple):
+    id: int
+    client_uuid: uuid.UUID | None
+    turf_id: int | None
+    area_id: int
+    area_path: str
+
+    pk = property(lambda self: self.id)
+
+
+class _Resident(NamedTuple):
+    id: int
+    client_uuid: uuid.UUID | None
+    household_id: int
+
+    pk = property(lambda self: self.id)
+
+
 class _Context:
     """Everything the batch refers to, loaded with one query per kind."""
 
@@ -87,7 +110,8 @@ class _Context:
         household_uuids = {i.household_uuid for i in items if i.household_uuid}
         household_uuids |= {i.new_household["client_uuid"] for i in items if i.new_household}
         households = Household.objects.filter(id__in=household_ids) | Household.objects.filter(client_uuid__in=household_uuids)
-        self.households = {h.id: h for h in households.select_related("area")}
+        self.households = {h[0]: _Household(*h) for h in households.values_list(
+            "id", "client_uuid", "turf_id", "area_id", "area__path")}
         self.households_by_uuid = {h.client_uuid: h for h in self.households.values() if h.client_uuid}
         turf_ids = {i.new_household["turf_id"] for i in items if i.new_household}
         self.turfs = {t.id: t for t in Turf.objects.filter(id__in=turf_ids).select_related("area")}
@@ -95,7 +119,7 @@ class _Context:
         resident_uuids = {p.resident_uuid for i in items for p in i.residents if p.resident_uuid}
         resident_uuids |= {p.new_resident["client_uuid"] for i in items for p in i.residents if p.new_resident}
         residents = Resident.objects.filter(id__in=resident_ids) | Resident.objects.filter(client_uuid__in=resident_uuids)
-        self.residents = {r.id: r for r in residents}
+        self.residents = {r[0]: _Resident(*r) for r in residents.values_list("id", "client_uuid", "household_id")}
         self.residents_by_uuid = {r.client_uuid: r for r in self.residents.values() if r.client_uuid}
         # Households created earlier in this same batch, so a later item may refer to them.
         self.pending_households: dict = {}
@@ -128,7 +152,8 @@ class _Context:
             key = item.household_uuid or item.new_household["client_uuid"]
             household = self.households_by_uuid.get(key) or self.pending_households.get(key)
         if household is not None:
-            allowed, team_id = scope.team_for(household=household, area_path=household.area.path)
+            path = household.area_path if isinstance(household, _Household) else household.area.path
+            allowed, team_id = scope.team_for(household=household, area_path=path)
             if not allowed:
                 raise ItemError("household_out_of_scope", str(household.id or ""))
             return household, team_id, None
@@ -148,7 +173,7 @@ class _Context:
         allowed, team_id = scope.team_for(household=household, area_path=turf.area.path)
         return household, team_id, household
 
-    def _resident(self, part, household: Household, n: int):
+    def _resident(self, part, household: Household | _Household, n: int):
         if part.resident_id or part.resident_uuid:
             resident = self.residents.get(part.resident_id) if part.resident_id else self.residents_by_uuid.get(part.resident_uuid)
             if resident is None or resident.household_id != household.id or household.id is None:
@@ -159,7 +184,8 @@ class _Context:
             if existing.household_id != household.id:
                 raise ItemError("unknown_resident", f"residents[{n}]")
             return existing
-        resident = Resident(household=household, **part.new_resident)
+        # Not attached to the household yet: it may be a _Household row, not a model.
+        resident = Resident(**part.new_resident)
         try:
             resident.full_clean(exclude=["household", "client_uuid"])
         except ValidationError as exc:
@@ -182,31 +208,35 @@ def _write(*, user, context: _Context, ready: dict[int, dict]) -> dict[int, dict
             if entry["household"].pk is None:  # refers to a new household whose own item failed
                 results[index] = _rejected("unknown_household", str(entry["item"].household_uuid))
                 del ready[index]
-        rows = sorted(ready.items(), key=lambda pair: str(pair[1]["item"].client_uuid))
-        visits = [_visit(user=user, entry=entry, now=now) for _, entry in rows]
-        inserted = _insert_ignoring_duplicates(visits)
-        outcomes, accepted_visits = [], []
-        for (index, entry), visit in zip(rows, visits, strict=True):
-            if visit.client_uuid not in inserted:
+        entries = sorted(ready.items(), key=lambda pair: str(pair[1]["item"].client_uuid))
+        inserted = _insert_ignoring_duplicates([_visit_row(user=user, entry=entry, now=now) for _, entry in entries])
+        outcomes, accepted = [], []
+        for index, entry in entries:
+            item: VisitItem = entry["item"]
+            if item.client_uuid not in inserted:
                 # A concurrent push of the same UUID committed first: judge against it.
-                stored_hash = Visit.objects.filter(client_uuid=visit.client_uuid).values_list("content_hash", flat=True)
-                same = stored_hash.first() == visit.content_hash
+                stored_hash = Visit.objects.filter(client_uuid=item.client_uuid).values_list("content_hash", flat=True)
+                same = stored_hash.first() == item.content_hash
                 results[index] = {"status": "duplicate"} if same else _rejected("conflict")
                 continue
-            visit.id = inserted[visit.client_uuid]
-            accepted_visits.append(visit)
+            visit = NewVisit(id=inserted[item.client_uuid], campaign_id=entry["campaign"].id,
+                             household_id=entry["household"].id, effective_time=min(item.device_time, now),
+                             outcome=entry["outcome"], revisit_after=item.revisit_after)  # fmt: skip
+            accepted.append((visit, entry["household"]))
             results[index] = {"status": "accepted", "id": visit.id}
             for resident, outcome, reason in entry["parts"]:
-                outcomes.append(VisitResidentOutcome(visit=visit, resident=resident, outcome=outcome, reason=reason))
-        if accepted_visits:
-            VisitResidentOutcome.objects.bulk_create(outcomes)
-            projection_apply(visits=accepted_visits, outcomes=outcomes)
-            groups = {(v.campaign_id, v.household.area_id) for v in accepted_visits}
+                outcomes.append(NewOutcome(visit, resident.id, outcome, reason.id if reason else None))
+        if accepted:
+            insert_rows(VisitResidentOutcome, ["visit", "resident", "outcome", "reason"],
+                        [(o.visit.id, o.resident_id, o.outcome.id, o.reason_id) for o in outcomes])  # fmt: skip
+            visits = [v for v, _ in accepted]
+            projection_apply(visits=visits, outcomes=outcomes)
+            groups = {(v.campaign_id, household.area_id) for v, household in accepted}
             rollups_mark_dirty(pairs=groups, at=now)
             changes_record(changes=[
-                SyncChange(entity=SyncChange.Entity.VISIT, entity_id=v.id, turf_id=v.household.turf_id,
+                SyncChange(entity=SyncChange.Entity.VISIT, entity_id=v.id, turf_id=household.turf_id,
                            campaign_id=v.campaign_id)
-                for v in accepted_visits
+                for v, household in accepted
             ])  # fmt: skip
             transaction.on_commit(lambda: rollups_schedule_refresh(campaign_ids={c for c, _ in groups}))
     return results
@@ -220,6 +250,8 @@ def _create_new_entities(entry: dict) -> None:
             created = household_create(area=household.area, turf=household.turf, client_uuid=household.client_uuid, **fields)
             household.pk = household.id = created.id
             entry["household"] = household
+        if isinstance(entry["household"], _Household):  # an existing one, loaded as a row
+            entry["household"] = Household.objects.get(id=entry["household"].id)
         for n, (resident, outcome, reason) in enumerate(entry["parts"]):
             if resident.pk is None:
                 fields = {f: getattr(resident, f) for f in RESIDENT_FIELDS}
@@ -227,35 +259,26 @@ def _create_new_entities(entry: dict) -> None:
                 entry["parts"][n] = (created, outcome, reason)
 
 
-def _visit(*, user, entry: dict, now: datetime.datetime) -> Visit:
+_VISIT_COLUMNS = ["client_uuid", "campaign", "household", "recorded_by", "team", "device_time", "server_time",
+                  "effective_time", "outcome", "note", "revisit_after", "revisit_note", "latitude", "longitude",
+                  "content_hash"]  # fmt: skip
+
+
+def _visit_row(*, user, entry: dict, now: datetime.datetime) -> tuple:
     item: VisitItem = entry["item"]
-    return Visit(
-        client_uuid=item.client_uuid, campaign=entry["campaign"], household=entry["household"], recorded_by=user,
-        team_id=entry["team_id"], device_time=item.device_time, server_time=now,
-        effective_time=min(item.device_time, now), outcome=entry["outcome"], note=item.note,
-        revisit_after=item.revisit_after, revisit_note=item.revisit_note, latitude=item.latitude,
-        longitude=item.longitude, content_hash=item.content_hash,
-    )  # fmt: skip
+    return (item.client_uuid, entry["campaign"].id, entry["household"].id, user.id, entry["team_id"], item.device_time,
+            now, min(item.device_time, now), entry["outcome"].id, item.note, item.revisit_after, item.revisit_note,
+            item.latitude, item.longitude, item.content_hash)  # fmt: skip
 
 
-def _insert_ignoring_duplicates(visits: list[Visit]) -> dict:
-    """INSERT ... ON CONFLICT (client_uuid) DO NOTHING RETURNING id, client_uuid.
+def _insert_ignoring_duplicates(rows: list[tuple]) -> dict:
+    """INSERT ... ON CONFLICT (client_uuid) DO NOTHING RETURNING id, client_uuid: client
+    UUID → id of the visits this statement stored.
 
     Django's bulk_create(ignore_conflicts=True) cannot say which rows it inserted, and that
     is exactly what decides between "accepted" and "duplicate" when two pushes race.
-    PostgreSQL and SQLite (3.35+) both speak this SQL.
     """
-    if not visits:
-        return {}
-    fields = [f for f in Visit._meta.concrete_fields if not f.primary_key]
-    table = connection.ops.quote_name(Visit._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    params = [f.get_db_prep_save(f.pre_save(v, True), connection) for v in visits for f in fields]
     uuid_field = Visit._meta.get_field("client_uuid")
-    sql = (f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(visits))} "
-           f"ON CONFLICT ({connection.ops.quote_name(uuid_field.column)}) DO NOTHING RETURNING id, "
-           f"{connection.ops.quote_name(uuid_field.column)}")  # fmt: skip
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {uuid_field.to_python(client_uuid): pk for pk, client_uuid in cursor.fetchall()}
+    stored = insert_rows(Visit, _VISIT_COLUMNS, rows, on_conflict="ON CONFLICT (client_uuid) DO NOTHING",
+                         returning=["id", "client_uuid"])  # fmt: skip
+    return {uuid_field.to_python(client_uuid): pk for pk, client_uuid in stored}
