@@ -42,6 +42,21 @@
 
   let opening = null;
 
+  // Every committed write is announced, to this context's listeners and over a
+  // BroadcastChannel to the other tabs and the service worker, so a page may keep what it
+  // read in memory until a store it came from changes (see store.js, cached()).
+  const listeners = new Set();
+  const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("tungnha-db") : null;
+  const notify = (stores) => listeners.forEach((fn) => fn(stores));
+  if (channel) channel.onmessage = (event) => notify(event.data.stores);
+  function onChange(fn) {
+    listeners.add(fn);
+  }
+  function announce(stores) {
+    notify(stores);
+    if (channel) channel.postMessage({ stores });
+  }
+
   function open() {
     if (!opening) {
       opening = new Promise((resolve, reject) => {
@@ -87,7 +102,10 @@
     return new Promise((resolve, reject) => {
       const tx = db.transaction(stores, mode, options);
       let value;
-      tx.oncomplete = () => resolve(value);
+      tx.oncomplete = () => {
+        if (mode === "readwrite") announce(stores);
+        resolve(value);
+      };
       tx.onabort = () => reject(tx.error || new DOMException("aborted", "AbortError"));
       Promise.resolve(fn(tx)).then(
         (v) => { value = v; },
@@ -122,5 +140,5 @@
       for (const key of TURF_META) tx.objectStore("meta").delete(key);
     });
 
-  TN.db = { NAME, VERSION, open, run, req, get, all, getMeta, setMeta, clearTurfData, TURF_STORES };
+  TN.db = { NAME, VERSION, open, run, req, get, all, getMeta, setMeta, clearTurfData, onChange, TURF_STORES };
 })((self.TN = self.TN || {}));

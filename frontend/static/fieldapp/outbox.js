@@ -19,7 +19,13 @@
   /** Save a visit, plus the households and residents it creates at the door, in one
    * transaction. `replaces` is the uuid of a rejected item this one corrects. */
   function save({ item, households = [], residents = [], replaces = null }) {
-    return run(["outbox", "rejected", "households", "residents"], "readwrite", (tx) => {
+    // Only the stores written: a wider scope waits for (and makes wait) every read of the
+    // households, and tells the pages their cached walk lists are stale when they are not.
+    const stores = ["outbox"];
+    if (households.length) stores.push("households");
+    if (residents.length) stores.push("residents");
+    if (replaces) stores.push("rejected");
+    return run(stores, "readwrite", (tx) => {
       tx.objectStore("outbox").add(item);
       for (const h of households) tx.objectStore("households").put(h);
       for (const r of residents) tx.objectStore("residents").put(r);

@@ -55,12 +55,38 @@ const fromRow = (turf) => ([id, address, status, last_visit_time, revisit_after,
   sum: { key, names, eligible, open: open ? open.split(",").map(parseId) : [], support: !!(flags & 1), interested: !!(flags & 2) },
 });
 
-/** The turf's households in walk order, as the walk list shows them: one read. */
-export async function walkOf(turfId) {
+/** `read()` kept in memory until a write to one of `stores` commits (in this tab, another
+ * one or the service worker: db.onChange). Going back to the walk list after every visit
+ * then reads nothing it already has: on a cheap phone a read waits its turn behind the
+ * disk, and decoding 500 households costs more than drawing them. */
+function cached(stores, read) {
+  const values = new Map();
+  let generation = 0;
+  db.onChange((changed) => {
+    if (changed.some((s) => stores.includes(s))) {
+      values.clear();
+      generation++;
+    }
+  });
+  return (key) => {
+    if (values.has(key)) return values.get(key);
+    const started = generation;
+    const value = read(key);
+    values.set(key, value);
+    // A write that committed while we were reading may or may not be in what we read.
+    value.then((v) => started === generation || values.get(key) !== value || values.delete(key),
+      () => values.get(key) === value && values.delete(key));
+    return value;
+  };
+}
+
+/** The turf's households in walk order, as the walk list shows them: one read. Callers
+ * share the objects: never change them. */
+export const walkOf = cached(["walks", "households"], async (turfId) => {
   const walk = await db.get("walks", turfId);
   if (walk) return walk.rows.map(fromRow(turfId));
   return (await householdsOf(turfId)).sort(byWalkKey); // written before the index existed
-}
+});
 
 /** A household id from the URL: numbers are the server's, "u:<uuid>" added at the door. */
 export const parseId = (text) => (/^\d+$/.test(text) ? Number(text) : text);
@@ -70,7 +96,9 @@ export const resolveHousehold = (key) => state.householdMap[key] ?? key;
 
 /** Visits recorded on this phone that the pull has not brought back yet (queued, or sent
  * and not yet pulled), the latest per household. */
-export async function localVisits() {
+export const localVisits = () => readLocal(state.householdMap);
+// Keyed by the household map in use: a pull that changes it also writes "meta".
+const readLocal = cached(["outbox", "sent", "meta"], async () => {
   const [queued, sent] = await db.run(["outbox", "sent"], "readonly", (tx) =>
     Promise.all([req(tx.objectStore("outbox").getAll()), req(tx.objectStore("sent").getAll())]));
   const latest = new Map();
@@ -80,7 +108,7 @@ export async function localVisits() {
     if (!prev || prev.createdAt <= item.createdAt) latest.set(key, item);
   }
   return latest;
-}
+});
 
 /** The csrftoken cookie, for the X-CSRFToken header (and kept for the service worker,
  * which cannot read cookies where the Cookie Store API is missing). */

@@ -1,8 +1,9 @@
 /* The walk list: the team's households in the order one walks them (walk_key: street,
  * lane, building, house number, floor, unit), each with its state at a glance; filters and
  * a search that ignores diacritics. Opening it reads one store (the turf's households,
- * summaries computed at pull time) plus the outbox, and renders in one go: it must open
- * in well under 100 ms on a cheap phone (bench/fieldapp_budget.py measures it). */
+ * summaries computed at pull time, kept in memory until they change) plus the outbox,
+ * and draws the first screenful: it must open in well under 100 ms on a cheap phone
+ * (bench/fieldapp_budget.py measures it). */
 
 import { t, num, time, date } from "./i18n.js";
 import { state, walkOf, localVisits } from "./store.js";
@@ -20,7 +21,7 @@ const FILTERS = [
 const STATUS = { not_visited: "Chưa đến", revisit: "Hẹn lại", visited: "Đã đến", done: "Xong" };
 // What the person chose stays chosen when they come back from a household.
 const ui = { turf: Number(localStorage.getItem("tn.turf")) || null, filter: "all", query: "", scroll: 0 };
-let walk = []; // [{h, g}] of the open turf in walk order: also "next household"
+let walk = []; // [{h, g}] of the open turf in walk order
 
 const capital = (s) => (s ? s[0].toUpperCase() + s.slice(1) : "");
 
@@ -67,8 +68,9 @@ function renderRows(keepScroll = 0) {
     list.innerHTML = `<li class="empty">${esc(ui.query || ui.filter !== "all" ? t("Không có hộ nào khớp.") : t("Chưa có hộ nào trong khu vực này."))}</li>`;
     return;
   }
-  // Enough rows at once to put back the scroll position the person left.
-  const first = Math.max(FIRST_ROWS, Math.ceil((keepScroll + innerHeight) / 60) + 10);
+  // Enough rows at once to fill the screen at the scroll position the person left (a row
+  // is at least 64px high), and no more: every row drawn now delays the first paint.
+  const first = Math.max(FIRST_ROWS, Math.ceil((keepScroll + innerHeight) / 64) + 2);
   list.innerHTML = shown.slice(0, first).map(rowHtml).join("");
   const mine = ++generation;
   const more = (from) => {
@@ -87,15 +89,15 @@ function filterCounts() {
 
 /** Households of the turf in walk order, with their state at a glance. */
 export async function loadWalk(turfId) {
-  const [households, local] = await Promise.all([walkOf(turfId), localVisits()]);
+  const [households, local] = await Promise.all([walkOf(turfId).then((x) => { performance.measure('dbg-walkOf', 'walklist-open-start'); return x; }), localVisits().then((x) => { performance.measure('dbg-local', 'walklist-open-start'); return x; })]);
   return households.map((h) => ({ h, g: glance(h, local.get(h.id), state.codes, state.level) }));
 }
 
 /** The next household after `id` in walk order (for "next house" after saving a visit). */
 export async function nextAfter(h) {
-  if (!walk.length || walk[0].h.turf !== h.turf) walk = await loadWalk(h.turf);
-  const at = walk.findIndex((e) => e.h.id === h.id);
-  return at >= 0 && at + 1 < walk.length ? walk[at + 1].h : null;
+  const households = await walkOf(h.turf); // in memory unless the turf changed since
+  const at = households.findIndex((x) => x.id === h.id);
+  return at >= 0 && at + 1 < households.length ? households[at + 1] : null;
 }
 
 export async function showWalkList() {
@@ -108,6 +110,7 @@ export async function showWalkList() {
   }
   if (!state.turfs.some((tf) => tf.id === ui.turf)) ui.turf = state.turfs[0].id;
   walk = await loadWalk(ui.turf);
+  performance.measure('dbg-load','walklist-open-start');
   const turfPicker = state.turfs.length > 1
     ? `<select id="turf" aria-label="${esc(t("Khu vực"))}">${state.turfs.map((tf) =>
       `<option value="${tf.id}"${tf.id === ui.turf ? " selected" : ""}>${esc(tf.name)}</option>`).join("")}</select>`
@@ -119,7 +122,9 @@ export async function showWalkList() {
       `<button type="button" data-f="${k}" aria-pressed="${k === ui.filter}">${esc(t(label))}<b>${num(counts[k])}</b></button>`).join("")}</div>` +
     `<p class="row"><span id="shown"></span><a class="button ghost" href="#/new">${esc(t("+ Thêm hộ mới"))}</a></p>` +
     `<ul id="walk" class="walk"></ul>`;
+  performance.measure('dbg-html','walklist-open-start');
   renderRows(ui.scroll);
+  performance.measure('dbg-rows','walklist-open-start');
   root.querySelector("#q").addEventListener("input", (e) => {
     ui.query = e.target.value;
     renderRows();
