@@ -14,8 +14,9 @@ class SyncChange(models.Model):
         VISIT = "visit"
         ASSIGNMENT = "assignment"
 
-    turf = models.ForeignKey("households.Turf", null=True, on_delete=models.CASCADE, related_name="+")
-    team = models.ForeignKey("outreach.Team", null=True, on_delete=models.CASCADE, related_name="+")
+    # Indexed below as (turf, id) and (team, id), which the pull reads; no single-column ones.
+    turf = models.ForeignKey("households.Turf", null=True, on_delete=models.CASCADE, related_name="+", db_index=False)
+    team = models.ForeignKey("outreach.Team", null=True, on_delete=models.CASCADE, related_name="+", db_index=False)
     campaign = models.ForeignKey("outreach.Campaign", null=True, on_delete=models.CASCADE, related_name="+")
     entity = models.CharField(max_length=16, choices=Entity.choices)
     entity_id = models.BigIntegerField()

@@ -13,7 +13,9 @@ from .teams import Team
 
 class Visit(models.Model):
     client_uuid = models.UUIDField(_("mã trên máy"), unique=True)
-    campaign = models.ForeignKey(Campaign, verbose_name=_("chiến dịch"), on_delete=models.PROTECT)
+    # Indexes: every one costs each pushed visit a write, so none that another covers (the
+    # (campaign, household, effective_time) index below serves campaign lookups).
+    campaign = models.ForeignKey(Campaign, verbose_name=_("chiến dịch"), on_delete=models.PROTECT, db_index=False)
     household = models.ForeignKey(Household, verbose_name=_("hộ"), on_delete=models.PROTECT, related_name="visits")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người ghi"), on_delete=models.PROTECT)
     team = models.ForeignKey(Team, verbose_name=_("tổ"), null=True, blank=True, on_delete=models.SET_NULL)
@@ -48,7 +50,8 @@ class Visit(models.Model):
 
 
 class VisitResidentOutcome(models.Model):
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="resident_outcomes")
+    # The (visit, resident) unique index serves lookups by visit.
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="resident_outcomes", db_index=False)
     resident = models.ForeignKey(Resident, verbose_name=_("nhân khẩu"), on_delete=models.PROTECT)
     outcome = models.ForeignKey(OutcomeCode, verbose_name=_("kết quả"), on_delete=models.PROTECT, related_name="+")
     reason = models.ForeignKey(
@@ -62,9 +65,11 @@ class VisitResidentOutcome(models.Model):
 
 
 class HouseholdState(models.Model):
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE)
+    # Written on every push: no index that the (campaign, household) unique one covers, and
+    # none on last_visit (visits are append-only, never deleted).
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, db_index=False)
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="states")
-    last_visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="+")
+    last_visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="+", db_index=False)
     last_device_time = models.DateTimeField()
     last_outcome = models.ForeignKey(OutcomeCode, on_delete=models.PROTECT, related_name="+")
     reached = models.BooleanField(default=False)
@@ -77,9 +82,10 @@ class HouseholdState(models.Model):
 
 
 class ResidentState(models.Model):
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE)
+    # As HouseholdState: no index the (campaign, resident) unique one covers, none on last_visit.
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, db_index=False)
     resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="states")
-    last_visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="+")
+    last_visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="+", db_index=False)
     last_device_time = models.DateTimeField()
     last_outcome = models.ForeignKey(OutcomeCode, on_delete=models.PROTECT, related_name="+")
     last_reason = models.ForeignKey(OutcomeCode, null=True, blank=True, on_delete=models.PROTECT, related_name="+")

@@ -6,8 +6,10 @@ that has read up to id N can never later find a smaller id committed behind its 
 """
 
 from django.db import transaction
+from django.utils import timezone
 
 from ..models import SyncChange, SyncClock
+from ..rowsql import insert_rows
 
 
 def changes_record(*, changes: list[SyncChange]) -> None:
@@ -17,5 +19,7 @@ def changes_record(*, changes: list[SyncChange]) -> None:
     # The race this prevents: transaction A takes id 10, B takes id 11 and commits, a phone
     # pulls and moves its cursor to 11, then A commits id 10, which that phone never sees.
     SyncClock.objects.select_for_update().get_or_create(id=1)
-    SyncChange.objects.bulk_create(changes)
+    now = timezone.now()
+    insert_rows(SyncChange, ["turf", "team", "campaign", "entity", "entity_id", "created_at"],
+                [(c.turf_id, c.team_id, c.campaign_id, c.entity, c.entity_id, c.created_at or now) for c in changes])
 

@@ -21,8 +21,8 @@ from households.services import household_create, resident_create
 
 from ..models import Campaign, OutcomeCode, OutcomeScope, SyncChange, Visit, VisitResidentOutcome
 from ..projection import NewOutcome, NewVisit, projection_apply
-from ..rowsql import insert_rows
 from ..rollups import rollups_mark_dirty, rollups_schedule_refresh
+from ..rowsql import insert_rows, select_where_in
 from .changes import changes_record
 from .errors import error_body
 from .items import HOUSEHOLD_TEXT_FIELDS, RESIDENT_FIELDS, ItemError, VisitItem, parse_visit
@@ -55,7 +55,9 @@ def sync_push(*, user, raw_items: list) -> list[dict]:
         first_index[item.client_uuid] = index
         items[index] = item
 
-    stored = dict(Visit.objects.filter(client_uuid__in=list(first_index)).values_list("client_uuid", "content_hash"))
+    uuid_field = Visit._meta.get_field("client_uuid")
+    found = select_where_in('SELECT client_uuid, content_hash FROM "outreach_visit" WHERE {0}', (uuid_field, list(first_index)))
+    stored = {uuid_field.to_python(client_uuid): content_hash for client_uuid, content_hash in found}
     for index, item in list(items.items()):
         if item.client_uuid in stored:
             results[index] = {"status": "duplicate"} if stored[item.client_uuid] == item.content_hash else _rejected("conflict")
@@ -109,17 +111,22 @@ class _Context:
         household_ids = {i.household_id for i in items if i.household_id}
         household_uuids = {i.household_uuid for i in items if i.household_uuid}
         household_uuids |= {i.new_household["client_uuid"] for i in items if i.new_household}
-        households = Household.objects.filter(id__in=household_ids) | Household.objects.filter(client_uuid__in=household_uuids)
-        self.households = {h[0]: _Household(*h) for h in households.values_list(
-            "id", "client_uuid", "turf_id", "area_id", "area__path")}
+        field = Household._meta.get_field
+        self.households = {h[0]: _Household(h[0], field("client_uuid").to_python(h[1]), *h[2:]) for h in select_where_in(
+            'SELECT "households_household"."id", "households_household"."client_uuid", "households_household"."turf_id", '
+            '"households_household"."area_id", "households_area"."path" FROM "households_household" '
+            'JOIN "households_area" ON "households_area"."id" = "households_household"."area_id" WHERE {0} OR {1}',
+            (field("id"), list(household_ids)), (field("client_uuid"), list(household_uuids)))}
         self.households_by_uuid = {h.client_uuid: h for h in self.households.values() if h.client_uuid}
         turf_ids = {i.new_household["turf_id"] for i in items if i.new_household}
         self.turfs = {t.id: t for t in Turf.objects.filter(id__in=turf_ids).select_related("area")}
         resident_ids = {p.resident_id for i in items for p in i.residents if p.resident_id}
         resident_uuids = {p.resident_uuid for i in items for p in i.residents if p.resident_uuid}
         resident_uuids |= {p.new_resident["client_uuid"] for i in items for p in i.residents if p.new_resident}
-        residents = Resident.objects.filter(id__in=resident_ids) | Resident.objects.filter(client_uuid__in=resident_uuids)
-        self.residents = {r[0]: _Resident(*r) for r in residents.values_list("id", "client_uuid", "household_id")}
+        field = Resident._meta.get_field
+        self.residents = {r[0]: _Resident(r[0], field("client_uuid").to_python(r[1]), r[2]) for r in select_where_in(
+            'SELECT "id", "client_uuid", "household_id" FROM "households_resident" WHERE {0} OR {1}',
+            (field("id"), list(resident_ids)), (field("client_uuid"), list(resident_uuids)))}
         self.residents_by_uuid = {r.client_uuid: r for r in self.residents.values() if r.client_uuid}
         # Households created earlier in this same batch, so a later item may refer to them.
         self.pending_households: dict = {}

@@ -23,6 +23,20 @@ def test_it_precaches_every_static_file_of_the_app():
     assert listed == on_disk
 
 
+def test_it_preloads_every_module_the_app_imports(world):
+    # Without the preload the browser finds each level of imports one round trip later.
+    imports, todo = set(), ["app.js"]
+    while todo:
+        for name in re.findall(r'^import (?:[^"]*? from )?"\./([\w-]+\.js)";', (STATIC / todo.pop()).read_text(), re.M):
+            if name not in imports:
+                imports.add(name)
+                todo.append(name)
+    client = Client()
+    client.force_login(world.alice)
+    html = client.get("/app/").content.decode()
+    assert set(re.findall(r'<link rel="modulepreload" href="/static/fieldapp/([\w-]+\.js)">', html)) == imports
+
+
 def test_it_has_every_ui_string_in_the_translation_template():
     assert STRINGS_HTML.read_text(encoding="utf-8") == render(), "run: python -m tests.e2e.app_files"
 

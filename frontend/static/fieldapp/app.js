@@ -145,7 +145,6 @@ async function boot() {
   if (location.search.includes("fresh")) history.replaceState(null, "", "/app/" + location.hash);
   registerServiceWorker();
   await loadMeta();
-  await resummarizeDaily();
   onStatus((what) => {
     showStatus();
     if (what === "data" || what === "user") refresh();
@@ -153,6 +152,9 @@ async function boot() {
   $("#sync").addEventListener("click", () => syncNow());
   addEventListener("hashchange", route);
   await route();
+  // Once a day, after the first screen is up rather than before it (yesterday's summaries
+  // are right but for whoever turned 14 overnight): a pass over every household.
+  resummarizeDaily().then((changed) => changed && refresh(), (error) => console.error(error));
   const first = startSync();
   if (!state.campaign) {
     // Nothing downloaded yet: the first sign-in needs the network once.

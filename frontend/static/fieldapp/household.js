@@ -5,7 +5,7 @@
  * outbox before anything else happens ("Đã lưu trên máy"); the sync sends it later. */
 
 import { t, num, label, dateTime, isoDate } from "./i18n.js";
-import { state, outbox, household as getHousehold, residentsOf, visitsOf, codesOf, resolveHousehold } from "./store.js";
+import { state, outbox, queueVisit, household as getHousehold, residentsOf, visitsOf, codesOf, resolveHousehold } from "./store.js";
 import { ageOf, isEligible, living, isActivated, SUPPORT, glance } from "./model.js";
 import { uuid, isoLocal } from "./text.js";
 import { esc, view, toast, painted } from "./ui.js";
@@ -261,7 +261,7 @@ function buildItem(h) {
 async function saveVisit(h) {
   performance.mark("outbox-save-start");
   const item = buildItem(h);
-  await outbox.save({ item, residents: draft.newResidents, replaces: draft.replaces });
+  await queueVisit({ item, residents: draft.newResidents, replaces: draft.replaces });
   draft = null;
   const next = await nextAfter(h);
   const form = view().querySelector("#visit");

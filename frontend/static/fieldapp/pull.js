@@ -58,12 +58,19 @@ export async function pullAll() {
   return { state: "done", changed };
 }
 
+// A page of 500 households is seconds of work on a cheap phone: it is done in slices of
+// about this long (ms), so the screen keeps answering taps meanwhile.
+const SLICE_MS = 8;
+const yieldToPhone = () => new Promise((resolve) => setTimeout(resolve, 0));
+
 /** One page in one transaction. `incremental`: a page of changes (households may have
  * moved between our turfs), not a page of the first download. */
-function apply(body, incremental) {
+async function apply(body, incremental) {
   const households = table(body.households);
+  await yieldToPhone();
   const residents = table(body.residents);
   const visits = table(body.visits);
+  await yieldToPhone();
   const level = (body.campaign || state.campaign || {}).target_level || 2;
   const stores = ["meta", "turfs", "households", "walks", "residents", "visits", "sent"];
   return db.run(stores, "readwrite", async (tx) => {
@@ -71,6 +78,14 @@ function apply(body, incremental) {
     const hs = tx.objectStore("households");
     const rs = tx.objectStore("residents");
     const vs = tx.objectStore("visits");
+    // Inside the transaction only a pending request keeps it open: a slice ends by waiting
+    // for a cheap read, which hands the main thread back to the page meanwhile.
+    let sliceStart = performance.now();
+    const slice = async () => {
+      if (performance.now() - sliceStart < SLICE_MS) return;
+      await req(meta.count());
+      sliceStart = performance.now();
+    };
     if (body.campaign) meta.put(body.campaign, "campaign");
     if (body.codes) meta.put(objects(CODE_FIELDS, body.codes), "codes");
     if (body.turfs) {
@@ -98,6 +113,11 @@ function apply(body, incremental) {
     // A page carries every resident of each household it sends: that set replaces ours.
     const byHousehold = new Map(households.map((h) => [h.id, []]));
     for (const r of residents) byHousehold.get(r.household)?.push(r);
+    // On a first download no household of the page has residents stored yet: one count
+    // spares a lookup per household (500 round trips to the database).
+    const ids = households.map((h) => h.id).filter((id) => typeof id === "number");
+    const stored = ids.length < households.length || (ids.length &&
+      await req(rs.index("household").count(IDBKeyRange.bound(Math.min(...ids), Math.max(...ids)))));
     for (const h of households) {
       touched.add(h.turf);
       if (incremental) {
@@ -107,7 +127,7 @@ function apply(body, incremental) {
       const fresh = byHousehold.get(h.id);
       const keep = new Set(fresh.map((r) => r.id));
       const local = [];
-      for (const key of await req(rs.index("household").getAllKeys(h.id))) {
+      for (const key of stored ? await req(rs.index("household").getAllKeys(h.id)) : []) {
         // Residents added at the door ("u:<uuid>") stay until their visit comes back.
         if (typeof key === "string") local.push(await req(rs.get(key)));
         else if (!keep.has(key)) rs.delete(key);
@@ -115,8 +135,12 @@ function apply(body, incremental) {
       for (const r of fresh) rs.put(r);
       h.sum = summarize(h, fresh.concat(local), level);
       hs.put(h);
+      await slice();
     }
-    for (const v of visits) vs.put(v);
+    for (const v of visits) {
+      vs.put(v);
+      await slice();
+    }
 
     // Our own visits coming back: they stop overlaying the server's state, and a household
     // or resident added at the door is now the server's (its local copy goes).
@@ -143,22 +167,28 @@ function apply(body, incremental) {
 }
 
 /** Eligibility changes with the date (people turn 14 without any visit): recompute every
- * household's summary once a day, when the app starts. */
+ * household's summary once a day, when the app starts. True when summaries changed. */
 export async function resummarizeDaily() {
   const today = new Date().toDateString();
   const { summaryDay, campaign } = await db.getMeta(["summaryDay", "campaign"]);
   if (summaryDay === today) return false;
   const level = (campaign && campaign.target_level) || 2;
-  await db.run(["meta", "turfs", "households", "walks", "residents"], "readwrite", async (tx) => {
+  return db.run(["meta", "turfs", "households", "walks", "residents"], "readwrite", async (tx) => {
     const all = await req(tx.objectStore("residents").getAll());
     const byHousehold = new Map();
     for (const r of all) (byHousehold.get(r.household) || byHousehold.set(r.household, []).get(r.household)).push(r);
-    for (const h of await req(tx.objectStore("households").getAll())) {
+    const households = await req(tx.objectStore("households").getAll());
+    let sliceStart = performance.now();
+    for (const h of households) {
       h.sum = summarize(h, byHousehold.get(h.id) || [], level);
       tx.objectStore("households").put(h);
+      if (performance.now() - sliceStart > SLICE_MS) { // see apply()
+        await req(tx.objectStore("meta").count());
+        sliceStart = performance.now();
+      }
     }
     await rebuildWalks(tx, (await req(tx.objectStore("turfs").getAllKeys())));
     tx.objectStore("meta").put(today, "summaryDay");
+    return households.length > 0;
   });
-  return true;
 }

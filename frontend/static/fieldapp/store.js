@@ -68,16 +68,20 @@ function cached(stores, read) {
       generation++;
     }
   });
-  return (key) => {
+  const get = (key) => {
     if (values.has(key)) return values.get(key);
     const started = generation;
     const value = read(key);
     values.set(key, value);
     // A write that committed while we were reading may or may not be in what we read.
-    value.then((v) => started === generation || values.get(key) !== value || values.delete(key),
+    value.then(() => started === generation || values.get(key) !== value || values.delete(key),
       () => values.get(key) === value && values.delete(key));
     return value;
   };
+  get.generation = () => generation;
+  get.peek = (key) => values.get(key);
+  get.seed = (key, value) => values.set(key, Promise.resolve(value));
+  return get;
 }
 
 /** The turf's households in walk order, as the walk list shows them: one read. Callers
@@ -97,18 +101,38 @@ export const resolveHousehold = (key) => state.householdMap[key] ?? key;
 /** Visits recorded on this phone that the pull has not brought back yet (queued, or sent
  * and not yet pulled), the latest per household. */
 export const localVisits = () => readLocal(state.householdMap);
+
+function fold(latest, item) {
+  const key = resolveHousehold(item.household);
+  const prev = latest.get(key);
+  if (!prev || prev.createdAt <= item.createdAt) latest.set(key, item);
+  return latest;
+}
+
 // Keyed by the household map in use: a pull that changes it also writes "meta".
 const readLocal = cached(["outbox", "sent", "meta"], async () => {
   const [queued, sent] = await db.run(["outbox", "sent"], "readonly", (tx) =>
     Promise.all([req(tx.objectStore("outbox").getAll()), req(tx.objectStore("sent").getAll())]));
-  const latest = new Map();
-  for (const item of sent.filter((s) => !s.pulled).concat(queued)) {
-    const key = resolveHousehold(item.household);
-    const prev = latest.get(key);
-    if (!prev || prev.createdAt <= item.createdAt) latest.set(key, item);
-  }
-  return latest;
+  return sent.filter((s) => !s.pulled).concat(queued).reduce(fold, new Map());
 });
+
+/** outbox.save, then the saved visit folded into the local visits kept in memory (when
+ * nothing else wrote to the outbox meanwhile): back on the walk list after a visit, the
+ * household shows its new state without reading the outbox again. */
+export async function queueVisit(args) {
+  const key = state.householdMap;
+  const before = readLocal.peek(key);
+  const generation = readLocal.generation();
+  await outbox.save(args);
+  if (!before || readLocal.generation() !== generation + 1 || state.householdMap !== key) return;
+  let latest;
+  try {
+    latest = await before;
+  } catch (_) {
+    return;
+  }
+  if (readLocal.generation() === generation + 1 && !readLocal.peek(key)) readLocal.seed(key, fold(new Map(latest), args.item));
+}
 
 /** The csrftoken cookie, for the X-CSRFToken header (and kept for the service worker,
  * which cannot read cookies where the Cookie Store API is missing). */

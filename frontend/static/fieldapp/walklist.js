@@ -43,8 +43,10 @@ function matches(entry, now, filter = ui.filter) {
   }
 }
 
-function rowHtml({ h, g }) {
-  return `<li><a class="hh s-${g.status}" href="#/h/${encodeURIComponent(h.id)}"><span class="addr">${esc(capital(h.address))}</span>` +
+/** One household's row. `lazy`: laid out only once scrolled near (content-visibility),
+ * for the rows off the first screen; the rows on it are drawn in a single pass. */
+function rowHtml({ h, g }, lazy) {
+  return `<li${lazy ? ' class="cv"' : ""}><a class="hh s-${g.status}" href="#/h/${encodeURIComponent(h.id)}"><span class="addr">${esc(capital(h.address))}</span>` +
     `<span class="st">${esc(statusText(g))}</span>` +
     (h.sum.names ? `<span class="who">${esc(h.sum.names)}</span>` : "") +
     `<span class="meta">${h.sum.eligible ? esc(t("Kích hoạt {a}/{b}", { a: g.activated, b: h.sum.eligible })) : ""}` +
@@ -71,11 +73,12 @@ function renderRows(keepScroll = 0) {
   // Enough rows at once to fill the screen at the scroll position the person left (a row
   // is at least 64px high), and no more: every row drawn now delays the first paint.
   const first = Math.max(FIRST_ROWS, Math.ceil((keepScroll + innerHeight) / 64) + 2);
-  list.innerHTML = shown.slice(0, first).map(rowHtml).join("");
+  const above = Math.max(0, first - Math.ceil(innerHeight / 64) - 2); // scrolled past
+  list.innerHTML = shown.slice(0, first).map((e, i) => rowHtml(e, i < above)).join("");
   const mine = ++generation;
   const more = (from) => {
     if (mine !== generation || from >= shown.length || !list.isConnected) return;
-    list.insertAdjacentHTML("beforeend", shown.slice(from, from + SLICE).map(rowHtml).join(""));
+    list.insertAdjacentHTML("beforeend", shown.slice(from, from + SLICE).map((e) => rowHtml(e, true)).join(""));
     setTimeout(() => more(from + SLICE), 0);
   };
   setTimeout(() => requestAnimationFrame(() => setTimeout(() => more(first), 0)), 0);
@@ -89,7 +92,7 @@ function filterCounts() {
 
 /** Households of the turf in walk order, with their state at a glance. */
 export async function loadWalk(turfId) {
-  const [households, local] = await Promise.all([walkOf(turfId).then((x) => { performance.measure('dbg-walkOf', 'walklist-open-start'); return x; }), localVisits().then((x) => { performance.measure('dbg-local', 'walklist-open-start'); return x; })]);
+  const [households, local] = await Promise.all([walkOf(turfId), localVisits()]);
   return households.map((h) => ({ h, g: glance(h, local.get(h.id), state.codes, state.level) }));
 }
 
@@ -110,7 +113,6 @@ export async function showWalkList() {
   }
   if (!state.turfs.some((tf) => tf.id === ui.turf)) ui.turf = state.turfs[0].id;
   walk = await loadWalk(ui.turf);
-  performance.measure('dbg-load','walklist-open-start');
   const turfPicker = state.turfs.length > 1
     ? `<select id="turf" aria-label="${esc(t("Khu vực"))}">${state.turfs.map((tf) =>
       `<option value="${tf.id}"${tf.id === ui.turf ? " selected" : ""}>${esc(tf.name)}</option>`).join("")}</select>`
@@ -122,9 +124,7 @@ export async function showWalkList() {
       `<button type="button" data-f="${k}" aria-pressed="${k === ui.filter}">${esc(t(label))}<b>${num(counts[k])}</b></button>`).join("")}</div>` +
     `<p class="row"><span id="shown"></span><a class="button ghost" href="#/new">${esc(t("+ Thêm hộ mới"))}</a></p>` +
     `<ul id="walk" class="walk"></ul>`;
-  performance.measure('dbg-html','walklist-open-start');
   renderRows(ui.scroll);
-  performance.measure('dbg-rows','walklist-open-start');
   root.querySelector("#q").addEventListener("input", (e) => {
     ui.query = e.target.value;
     renderRows();
