@@ -15,9 +15,13 @@ class SyncChange(models.Model):
         ASSIGNMENT = "assignment"
 
     # Indexed below as (turf, id) and (team, id), which the pull reads; no single-column ones.
-    turf = models.ForeignKey("households.Turf", null=True, on_delete=models.CASCADE, related_name="+", db_index=False)
-    team = models.ForeignKey("outreach.Team", null=True, on_delete=models.CASCADE, related_name="+", db_index=False)
-    campaign = models.ForeignKey("outreach.Campaign", null=True, on_delete=models.CASCADE, related_name="+")
+    # A log, written on every push: no database foreign keys (Django still cascades deletes).
+    turf = models.ForeignKey("households.Turf", null=True, on_delete=models.CASCADE, related_name="+", db_index=False,
+                             db_constraint=False)
+    team = models.ForeignKey("outreach.Team", null=True, on_delete=models.CASCADE, related_name="+", db_index=False,
+                             db_constraint=False)
+    campaign = models.ForeignKey("outreach.Campaign", null=True, on_delete=models.CASCADE, related_name="+",
+                                 db_constraint=False)
     entity = models.CharField(max_length=16, choices=Entity.choices)
     entity_id = models.BigIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)

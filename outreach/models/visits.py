@@ -24,7 +24,12 @@ class Visit(models.Model):
     # The time status decisions use: the device time, but never later than the server
     # received the visit (a phone clock set in the future must not win every tie).
     effective_time = models.DateTimeField(_("giờ dùng để xét trạng thái"))
-    outcome = models.ForeignKey(OutcomeCode, verbose_name=_("kết quả theo hộ"), on_delete=models.PROTECT)
+    # No database-level foreign key to the outcome codes here or below: codes are reference
+    # rows that are deactivated, never deleted (PROTECT keeps Django from it), the push
+    # checks every code against the active list in the same request, and each checked key
+    # cost the push a lookup per row at commit.
+    outcome = models.ForeignKey(OutcomeCode, verbose_name=_("kết quả theo hộ"), on_delete=models.PROTECT,
+                                db_constraint=False)
     note = models.TextField(_("ghi chú"), blank=True)
     revisit_after = models.DateTimeField(_("quay lại sau"), null=True, blank=True)
     revisit_note = models.CharField(_("hẹn quay lại"), max_length=200, blank=True)
@@ -53,9 +58,10 @@ class VisitResidentOutcome(models.Model):
     # The (visit, resident) unique index serves lookups by visit.
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="resident_outcomes", db_index=False)
     resident = models.ForeignKey(Resident, verbose_name=_("nhân khẩu"), on_delete=models.PROTECT)
-    outcome = models.ForeignKey(OutcomeCode, verbose_name=_("kết quả"), on_delete=models.PROTECT, related_name="+")
+    outcome = models.ForeignKey(OutcomeCode, verbose_name=_("kết quả"), on_delete=models.PROTECT, related_name="+",
+                                db_constraint=False)
     reason = models.ForeignKey(
-        OutcomeCode, verbose_name=_("lý do"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        OutcomeCode, verbose_name=_("lý do"), null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_constraint=False
     )
 
     class Meta:
@@ -66,12 +72,14 @@ class VisitResidentOutcome(models.Model):
 
 class HouseholdState(models.Model):
     # Written on every push: no index that the (campaign, household) unique one covers, and
-    # none on last_visit (visits are append-only, never deleted).
+    # none on last_visit (visits are append-only, never deleted). The last_* keys are
+    # derived (projection_rebuild recomputes them from the visits) and carry no database
+    # foreign key, which each pushed row would pay for with a lookup at commit.
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, db_index=False)
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="states")
-    last_visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    last_visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False)
     last_device_time = models.DateTimeField()
-    last_outcome = models.ForeignKey(OutcomeCode, on_delete=models.PROTECT, related_name="+")
+    last_outcome = models.ForeignKey(OutcomeCode, on_delete=models.PROTECT, related_name="+", db_constraint=False)
     reached = models.BooleanField(default=False)
     needs_revisit = models.BooleanField(default=False)
     revisit_after = models.DateTimeField(null=True, blank=True)
@@ -82,13 +90,15 @@ class HouseholdState(models.Model):
 
 
 class ResidentState(models.Model):
-    # As HouseholdState: no index the (campaign, resident) unique one covers, none on last_visit.
+    # As HouseholdState: no index the (campaign, resident) unique one covers, none on
+    # last_visit, no database foreign key on the derived last_* keys.
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, db_index=False)
     resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="states")
-    last_visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    last_visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False)
     last_device_time = models.DateTimeField()
-    last_outcome = models.ForeignKey(OutcomeCode, on_delete=models.PROTECT, related_name="+")
-    last_reason = models.ForeignKey(OutcomeCode, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    last_outcome = models.ForeignKey(OutcomeCode, on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    last_reason = models.ForeignKey(OutcomeCode, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                    db_constraint=False)
     # Outcomes without an interest or residence meaning (absent, say) leave the earlier
     # answer standing, so each keeps the ordering key of the visit that set it.
     interest = models.CharField(max_length=16, choices=Interest.choices, blank=True)

@@ -35,6 +35,7 @@ def test_it_preloads_every_module_the_app_imports(world):
     client.force_login(world.alice)
     html = client.get("/app/").content.decode()
     assert set(re.findall(r'<link rel="modulepreload" href="/static/fieldapp/([\w-]+\.js)">', html)) == imports
+    assert "{#" not in html and "#}" not in html  # a template comment left as text
 
 
 def test_it_has_every_ui_string_in_the_translation_template():
