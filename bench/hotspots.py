@@ -23,12 +23,13 @@ ROOT = Path(__file__).resolve().parent.parent
 PROJECT_DIRS = ("/outreach/", "/households/")
 # Where the time goes, by entry points whose cumulative time is meaningful on its own.
 SHARES = (
-    ("Django `QuerySet.bulk_update` (one CASE WHEN per row and field, built as expressions)",
-     "django/db/models/query.py", "bulk_update"),
-    ("Django `QuerySet.bulk_create`", "django/db/models/query.py", "bulk_create"),
-    ("psycopg waiting for PostgreSQL (round trips, server work, lock waits)", "psycopg/connection.py", "wait"),
-    ("psycopg client-side parameter interpolation (`_split_query`)", "psycopg/_queries.py", "_split_query"),
+    ("psycopg waiting for PostgreSQL (round trips, server work, commit)", "psycopg/connection.py", "wait"),
+    ("`outreach.sync.push._Context` (the batch's reads and scope)", "outreach/sync/push.py", "__init__"),
+    ("`outreach.sync.items.parse_visit` (checking each item, content hash)", "outreach/sync/items.py", "parse_visit"),
+    ("`outreach.rowsql.insert_rows` (visits, outcomes, states, change log)", "outreach/rowsql.py", "insert_rows"),
     ("`outreach.projection.projection_apply`", "outreach/projection.py", "projection_apply"),
+    ("Django's SQL compiler (the queryset reads and small writes left)", "django/db/models/sql/compiler.py",
+     "execute_sql"),
 )  # fmt: skip
 
 

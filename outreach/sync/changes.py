@@ -5,7 +5,7 @@ then allocates change ids, so ids are committed in the order they were allocated
 that has read up to id N can never later find a smaller id committed behind its back.
 """
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ..models import SyncChange, SyncClock
@@ -18,6 +18,11 @@ def changes_record(*, changes: list[SyncChange]) -> None:
     assert transaction.get_connection().in_atomic_block, "changes_record needs the writer's transaction"
     # The race this prevents: transaction A takes id 10, B takes id 11 and commits, a phone
     # pulls and moves its cursor to 11, then A commits id 10, which that phone never sees.
+    if connection.vendor == "postgresql":
+        # Check the transaction's deferred foreign keys now, before taking the clock: at
+        # commit they would run with the clock held and every other writer waiting.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     SyncClock.objects.select_for_update().get_or_create(id=1)
     now = timezone.now()
     insert_rows(SyncChange, ["turf", "team", "campaign", "entity", "entity_id", "created_at"],
