@@ -161,6 +161,9 @@ def measure(client, url: str, *, requests: int, rounds: int = 3, warmup: int = 5
     return round(min(medians), 1), len(queries)
 
 
+DOC = ROOT / "docs" / "benchmarks.md"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--households", type=int, default=600, help="households per ward (demo: 2.000)")
@@ -233,9 +236,54 @@ def main() -> int:
     merged = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     merged.update(results)
     RESULTS.write_text(json.dumps(merged, indent=2, ensure_ascii=False) + "\n")
+    write_page(results, options)
     for key, value in results.items():
         print(f"{key:32} {value}")
     return 0
+
+
+TARGETS = {
+    "ranking_page_ms": ("<=", 100, "ms", "server time of the province ranking"),
+    "commune_dashboard_ms": ("<=", 100, "ms", "server time of a ward's progress page"),
+    "ranking_page_ms_10x": ("<=", 100, "ms", "the same with ten times the residents"),
+    "commune_dashboard_ms_10x": ("<=", 100, "ms", "the same with ten times the residents"),
+}
+LABELS = {
+    "dashboards_wards": ("Wards (communes) seeded", ""),
+    "dashboards_residents": ("Residents", ""),
+    "ranking_page_ms": ("Province ranking of its wards", "ms"),
+    "ranking_page_queries": ("Province ranking, SQL queries", ""),
+    "commune_dashboard_ms": ("Ward progress page (figures, trend chart, forecast)", "ms"),
+    "commune_dashboard_queries": ("Ward progress page, SQL queries", ""),
+    "dashboards_residents_10x": ("Residents after multiplying them", ""),
+    "ranking_page_ms_10x": ("Province ranking, 10× residents", "ms"),
+    "ranking_page_queries_10x": ("Province ranking, SQL queries, 10× residents", ""),
+    "commune_dashboard_ms_10x": ("Ward progress page, 10× residents", "ms"),
+    "commune_dashboard_queries_10x": ("Ward progress page, SQL queries, 10× residents", ""),
+}
+
+
+def write_page(results: dict, options) -> None:
+    from bench import report
+
+    text = f"""## Report pages on PostgreSQL (`bench/dashboards.py`)
+
+Part of `make bench`; last run **{report.now_text()}**, {results['dashboards_run_s']:.0f} s in all,
+load average after it {" / ".join(f"{x:.2f}" for x in os.getloadavg())} on {os.cpu_count()} shared cores.
+
+{chr(10).join(report.figure_rows(results, LABELS, TARGETS))}
+
+- **Data:** `seed_demo --scale {SCALE} --households {options.households}` (the wards of a city, Vietnamese
+  names and addresses, a campaign under way) plus eight past daily snapshots per area; then every
+  resident copied {options.factor - 1} more times into the same households and the rollups rebuilt, for the
+  `_10x` figures. Same areas, ten times the people: the pages read rollups and snapshots, never
+  residents, so the two columns should agree, and so should the query counts.
+- **Measure:** in-process with Django's test Client signed in as the city leader and the ward police
+  (the full middleware and template rendering, no network), after a warm-up: the median server time of
+  {options.requests} requests, taken three times, the lowest median kept (the machine is shared). The query
+  count is the same page's, and `tests/test_reports_*` assert it does not grow with the rows shown.
+"""
+    report.write_section(text, DOC, owner="bench/dashboards.py")
 
 
 if __name__ == "__main__":
