@@ -11,6 +11,7 @@ docs/benchmarks.md for the method; the helpers:
     client.py    the client threads and the pull walker
     naive.py     the naive endpoint (served by the gunicorn under test)
     hotspots.py  in-process profile of the push service
+    cpu_split.py (run by hand) CPU per batch by process: gunicorn, PostgreSQL, worker
     report.py    targets, results.json, docs/benchmarks.md
 
 Options: --scale, --batches, --slices, --phase-seconds, --gunicorn "ARGS" (e.g. "-w 3" for
