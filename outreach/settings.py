@@ -109,6 +109,12 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 # Field teams sign in once per campaign on a shared phone they keep.
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(60 * 60 * 24 * 90))
+# Behind HTTPS (production: TLS ends at a reverse proxy that sets X-Forwarded-Proto), the
+# session and CSRF cookies must never travel in clear: a 90-day session on a phone on
+# public Wi-Fi is worth stealing. Off by default so `make run` works over plain http.
+HTTPS = envbool("HTTPS", "False")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 
 # Vietnamese first, English second. FORMAT_MODULE_PATH overrides Django's shipped `vi`
 # formats, which get the input date order and the number grouping wrong.

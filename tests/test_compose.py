@@ -336,7 +336,8 @@ def test_it_configures_django_for_production_from_that_environment(services):
     probe = (
         "import json, outreach.settings as s; d = s.DATABASES['default']; print(json.dumps({"
         "'debug': s.DEBUG, 'engine': d['ENGINE'], 'host': d['HOST'], 'eager': s.CELERY_TASK_ALWAYS_EAGER,"
-        "'broker': s.CELERY_BROKER_URL, 'hosts': s.ALLOWED_HOSTS, 'key': s.SECRET_KEY}))"
+        "'broker': s.CELERY_BROKER_URL, 'hosts': s.ALLOWED_HOSTS, 'key': s.SECRET_KEY,"
+        "'secure': [s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE], 'proxy': s.SECURE_PROXY_SSL_HEADER}))"
     )
     base = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "PYTHONPATH", "SYSTEMROOT")}
     for name in app_services(services):
@@ -354,6 +355,9 @@ def test_it_configures_django_for_production_from_that_environment(services):
         assert "tungnha.example.vn" in configured["hosts"]
         # The web healthcheck knocks on 127.0.0.1 from inside the container.
         assert "127.0.0.1" in configured["hosts"]
+        # Sessions last 90 days on a phone: their cookie never goes over plain http.
+        assert configured["secure"] == [True, True]
+        assert configured["proxy"] == ["HTTP_X_FORWARDED_PROTO", "https"]
 
 
 # ---------------------------------------------------------------- the image
