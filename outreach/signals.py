@@ -1,14 +1,16 @@
 """Registry edits made one by one (admin, services, a household created at the door) go
 into the sync change log so the phones holding that turf pull them. Bulk loads (roster
-import, demo data) skip signals and reach phones through a full download."""
+import, demo data) skip signals and reach phones through a full download. A member joining
+or leaving a team is logged too: the phone of someone taken off a team must drop the
+team's households, not keep them offline."""
 
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from households.models import Household, Resident
 
-from .models import SyncChange
+from .models import SyncChange, TeamMembership
 from .sync.changes import changes_record
 
 
@@ -31,3 +33,22 @@ def household_saved(sender, instance: Household, **kwargs):
 def resident_saved(sender, instance: Resident, **kwargs):
     turf_id = Household.objects.filter(id=instance.household_id).values_list("turf_id", flat=True).first()
     _record(instance.household_id, {turf_id})
+
+
+@receiver(pre_save, sender=TeamMembership)
+def membership_saving(sender, instance: TeamMembership, **kwargs):
+    # Moved to another team in place (the admin): the team it leaves needs a change too.
+    instance._left_team_id = (
+        TeamMembership.objects.filter(pk=instance.pk).values_list("team_id", flat=True).first() if instance.pk else None
+    )
+
+
+@receiver(post_save, sender=TeamMembership)
+@receiver(post_delete, sender=TeamMembership)
+def membership_changed(sender, instance: TeamMembership, **kwargs):
+    teams = {instance.team_id, getattr(instance, "_left_team_id", None)} - {None}
+    with transaction.atomic():
+        changes_record(changes=[
+            SyncChange(entity=SyncChange.Entity.MEMBERSHIP, entity_id=instance.user_id, team_id=team_id)
+            for team_id in sorted(teams)
+        ])  # fmt: skip

@@ -2,6 +2,7 @@ import pytest
 
 from households.models import Household
 from households.services import household_update, resident_update
+from outreach.models import TeamMembership
 from outreach.services import turf_assign
 
 from .sync_helpers import activated, client_for, push, statuses, visit
@@ -111,6 +112,31 @@ def test_it_tells_the_old_team_and_the_new_team_of_a_reassignment(world):
     # And alice can no longer push there.
     result = push(alice, [visit(world, world.households_a[0])]).json()["results"][0]
     assert result["code"] == "household_out_of_scope"
+
+
+def test_it_takes_the_turfs_off_the_phone_of_a_member_taken_off_the_team(world):
+    bob = client_for(world.bob)
+    cursor = pull(bob)["cursor"]
+    TeamMembership.objects.get(team=world.team_a, user=world.bob).delete()
+    body = pull(bob, cursor)
+    assert body["removed"]["turfs"] == [world.turf_a.id]
+    assert rows(body, "households") == [] and body["turfs"] == []
+    assert push(bob, [visit(world, world.households_a[0])]).json()["results"][0]["code"] == "household_out_of_scope"
+    # Alice, still on the team, is told nothing.
+    alice = client_for(world.alice)
+    assert pull(alice, pull(alice)["cursor"])["has_more"] is False
+
+
+def test_it_gives_a_member_moved_to_another_team_that_team_s_turfs(world):
+    bob = client_for(world.bob)
+    cursor = pull(bob)["cursor"]
+    membership = TeamMembership.objects.get(team=world.team_a, user=world.bob)
+    membership.team = world.team_b  # moved in place, as in the admin
+    membership.save()
+    body = pull(bob, cursor)
+    assert body["removed"]["turfs"] == [world.turf_a.id]
+    assert sorted(rows(body, "households")) == sorted(h.id for h in world.households_b)
+    assert [t[0] for t in body["turfs"]] == [world.turf_b.id]
 
 
 def test_it_sends_a_household_moved_to_another_turf_as_a_removal(world):

@@ -13,6 +13,9 @@ class SyncChange(models.Model):
         RESIDENT = "resident"
         VISIT = "visit"
         ASSIGNMENT = "assignment"
+        # entity_id is the user who joined or left team_id: their phone gains or loses
+        # the team's turfs.
+        MEMBERSHIP = "membership"
 
     # Indexed below as (turf, id) and (team, id), which the pull reads; no single-column ones.
     # A log, written on every push: no database foreign keys (Django still cascades deletes).

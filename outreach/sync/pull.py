@@ -59,7 +59,7 @@ def sync_pull(*, user, campaign: Campaign, cursor: Cursor | None, limit: int | N
     packer = _Packer(user=user, campaign=campaign)
     if cursor is None or cursor.kind == "f":
         return _full_page(packer, turfs, cursor, limit)
-    return _changes_page(packer, turfs, team_ids_of(user=user), cursor, limit)
+    return _changes_page(packer, turfs, team_ids_of(user=user), cursor, limit, user_id=user.id)
 
 
 def _full_page(packer, turfs: dict[int, int], cursor: Cursor | None, limit: int) -> dict:
@@ -77,11 +77,13 @@ def _full_page(packer, turfs: dict[int, int], cursor: Cursor | None, limit: int)
     return {"cursor": str(next_cursor), "has_more": not done, **body}
 
 
-def _changes_page(packer, turfs: dict[int, int], team_ids: list[int], cursor: Cursor, limit: int) -> dict:
+def _changes_page(packer, turfs: dict[int, int], team_ids: list[int], cursor: Cursor, limit: int, *,
+                  user_id: int) -> dict:  # fmt: skip
     changes = list(
         SyncChange.objects.filter(id__gt=cursor.change_id)
         .filter(Q(campaign__isnull=True) | Q(campaign=packer.campaign))
-        .filter(Q(turf_id__in=list(turfs)) | Q(team_id__in=team_ids, entity=SyncChange.Entity.ASSIGNMENT))
+        .filter(Q(turf_id__in=list(turfs)) | Q(team_id__in=team_ids, entity=SyncChange.Entity.ASSIGNMENT)
+                | Q(entity=SyncChange.Entity.MEMBERSHIP, entity_id=user_id))  # fmt: skip
         .order_by("id")[:limit]
     )
     if not changes:
@@ -90,7 +92,14 @@ def _changes_page(packer, turfs: dict[int, int], team_ids: list[int], cursor: Cu
     household_ids = set(ids_of["household"])
     household_ids |= set(Visit.objects.filter(id__in=ids_of["visit"]).values_list("household_id", flat=True))
     gained_turfs, lost_turfs = set(), set()
-    for turf_id in Assignment.objects.filter(id__in=ids_of["assignment"]).values_list("turf_id", flat=True):
+    # Turfs whose assignment changed, and those of a team the user joined or left (open
+    # assignments: a turf assigned to that team and since ended was told at the time).
+    joined_or_left = [c.team_id for c in changes if c.entity == SyncChange.Entity.MEMBERSHIP]
+    touched = Assignment.objects.filter(
+        Q(id__in=ids_of["assignment"])
+        | Q(team_id__in=joined_or_left, campaign=packer.campaign, ended_at__isnull=True)
+    ).values_list("turf_id", flat=True)  # fmt: skip
+    for turf_id in touched:
         (gained_turfs if turf_id in turfs else lost_turfs).add(turf_id)
     lost_turfs -= set(turfs)
     households = list(Household.objects.filter(Q(id__in=household_ids) | Q(turf_id__in=gained_turfs)))
