@@ -44,11 +44,20 @@ def membership_saving(sender, instance: TeamMembership, **kwargs):
 
 
 @receiver(post_save, sender=TeamMembership)
+def membership_saved(sender, instance: TeamMembership, created: bool, **kwargs):
+    left = None if created else instance._left_team_id
+    if left != instance.team_id:  # saved in place on the same team (is_lead): nothing to send
+        _record_membership(instance.user_id, {instance.team_id, left})
+
+
 @receiver(post_delete, sender=TeamMembership)
-def membership_changed(sender, instance: TeamMembership, **kwargs):
-    teams = {instance.team_id, getattr(instance, "_left_team_id", None)} - {None}
+def membership_deleted(sender, instance: TeamMembership, **kwargs):
+    _record_membership(instance.user_id, {instance.team_id})
+
+
+def _record_membership(user_id: int, team_ids: set) -> None:
     with transaction.atomic():
         changes_record(changes=[
-            SyncChange(entity=SyncChange.Entity.MEMBERSHIP, entity_id=instance.user_id, team_id=team_id)
-            for team_id in sorted(teams)
+            SyncChange(entity=SyncChange.Entity.MEMBERSHIP, entity_id=user_id, team_id=team_id)
+            for team_id in sorted(t for t in team_ids if t)
         ])  # fmt: skip

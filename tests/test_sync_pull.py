@@ -127,6 +127,15 @@ def test_it_takes_the_turfs_off_the_phone_of_a_member_taken_off_the_team(world):
     assert pull(alice, pull(alice)["cursor"])["has_more"] is False
 
 
+def test_it_sends_nothing_when_a_membership_is_saved_on_the_same_team(world):
+    bob = client_for(world.bob)
+    cursor = pull(bob)["cursor"]
+    membership = TeamMembership.objects.get(team=world.team_a, user=world.bob)
+    membership.is_lead = True
+    membership.save()
+    assert pull(bob, cursor) == {"cursor": cursor, "has_more": False}
+
+
 def test_it_gives_a_member_moved_to_another_team_that_team_s_turfs(world):
     bob = client_for(world.bob)
     cursor = pull(bob)["cursor"]
