@@ -19,6 +19,7 @@ from households.models import Area, AreaKind, Household, Resident, VneidStatus
 
 from .models import AreaDailySnapshot, AreaRollup, Campaign, ResidentState, RollupDirty
 from .models.rollups import RollupCounts
+from .rowsql import insert_rows
 
 log = logging.getLogger(__name__)
 COUNTERS = RollupCounts.COUNTERS
@@ -28,10 +29,8 @@ DEBOUNCE_SECONDS = 1
 def rollups_mark_dirty(*, pairs: set[tuple[int, int]], at: datetime.datetime) -> None:
     """Mark (campaign, group) pairs dirty. Upsert so a mark made while a refresh runs moves
     marked_at forward and survives that refresh's delete."""
-    RollupDirty.objects.bulk_create(
-        [RollupDirty(campaign_id=c, area_id=a, marked_at=at) for c, a in sorted(pairs)],
-        update_conflicts=True, unique_fields=["campaign", "area"], update_fields=["marked_at"],
-    )  # fmt: skip
+    insert_rows(RollupDirty, ["campaign", "area", "marked_at"], [(c, a, at) for c, a in sorted(pairs)],
+                on_conflict="ON CONFLICT (campaign_id, area_id) DO UPDATE SET marked_at = excluded.marked_at")
 
 
 def rollups_schedule_refresh(*, campaign_ids: set[int]) -> None:

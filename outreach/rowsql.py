@@ -160,3 +160,16 @@ def select_where_in(sql: str, *conditions: tuple[Field, list]) -> list[tuple]:
     with _cursor() as cursor:
         cursor.execute(sql.format(*clauses), params)
         return cursor.fetchall()
+
+
+def select_rows(sql: str, params: Sequence = ()) -> list[tuple]:
+    """Run a plain SELECT with `%s` parameters through the same cursor as the writes here:
+    rows as tuples, no queryset built (for the push's per-batch reads)."""
+    with _cursor() as cursor:
+        cursor.execute(sql, list(params))
+        return cursor.fetchall()
+
+
+def table(model: type[Model]) -> str:
+    """The model's table name, quoted, for the hand-written SQL of the push path."""
+    return _quote(model._meta.db_table)

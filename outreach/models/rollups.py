@@ -61,8 +61,10 @@ class RollupDirty(models.Model):
     drain it.
     """
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE)
-    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    # Upserted by every push: no database foreign keys (see Visit.campaign); Django still
+    # cascades deletes.
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, db_constraint=False)
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     marked_at = models.DateTimeField()
 
     class Meta:

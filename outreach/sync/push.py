@@ -22,8 +22,8 @@ from households.services import household_create, resident_create
 from ..models import Campaign, OutcomeCode, OutcomeScope, SyncChange, Visit, VisitResidentOutcome
 from ..projection import NewOutcome, NewVisit, projection_apply
 from ..rollups import rollups_mark_dirty, rollups_schedule_refresh
-from ..rowsql import insert_rows, select_where_in
-from .changes import changes_record
+from ..rowsql import insert_rows, select_where_in, table
+from .changes import Change, changes_record
 from .errors import error_body
 from .items import HOUSEHOLD_TEXT_FIELDS, RESIDENT_FIELDS, ItemError, VisitItem, parse_visit
 from .scope import WriteScope
@@ -97,17 +97,36 @@ class _Resident(NamedTuple):
     pk = property(lambda self: self.id)
 
 
+class _Code(NamedTuple):
+    """An active outcome or reason code: what the checks and the projection read of it."""
+
+    id: int
+    code: str
+    scope: str
+    campaign_id: int | None
+    household_reached: bool
+    needs_revisit: bool
+    interest: str
+    vneid_level: int | None
+    vneid_status: str
+    residence_status: str
+
+
+_CODE_SQL = (f"SELECT {', '.join(_Code._fields)} FROM {table(OutcomeCode)} "
+             'WHERE "is_active" AND ("campaign_id" IS NULL OR {0})')  # fmt: skip
+
+
 class _Context:
-    """Everything the batch refers to, loaded with one query per kind."""
+    """Everything the batch refers to, loaded with one query per kind, as plain rows."""
 
     def __init__(self, *, user, items):
         items = list(items)
-        self.campaigns = {c.id: c for c in Campaign.objects.filter(id__in={i.campaign_id for i in items}, is_active=True)}
+        campaign_ids = {i.campaign_id for i in items}
+        self.campaigns = {row[0] for row in select_where_in(
+            f'SELECT id FROM {table(Campaign)} WHERE "is_active" AND {{0}}', (Campaign._meta.pk, list(campaign_ids)))}
         self.scopes = {cid: WriteScope(user=user, campaign_id=cid) for cid in self.campaigns}
-        codes = OutcomeCode.objects.filter(is_active=True, campaign__isnull=True) | OutcomeCode.objects.filter(
-            is_active=True, campaign_id__in=list(self.campaigns)
-        )
-        self.codes = {(c.campaign_id, c.code): c for c in codes}
+        self.codes = {(c.campaign_id, c.code): c for c in map(_Code._make, select_where_in(
+            _CODE_SQL, (OutcomeCode._meta.get_field("campaign"), list(self.campaigns))))}  # fmt: skip
         household_ids = {i.household_id for i in items if i.household_id}
         household_uuids = {i.household_uuid for i in items if i.household_uuid}
         household_uuids |= {i.new_household["client_uuid"] for i in items if i.new_household}
@@ -131,25 +150,25 @@ class _Context:
         # Households created earlier in this same batch, so a later item may refer to them.
         self.pending_households: dict = {}
 
-    def code(self, campaign_id: int, code: str, scope: str, error: str) -> OutcomeCode:
+    def code(self, campaign_id: int, code: str, scope: str, error: str) -> _Code:
         found = self.codes.get((campaign_id, code)) or self.codes.get((None, code))
         if found is None or found.scope != scope:
             raise ItemError(error, code)
         return found
 
     def check(self, item: VisitItem) -> dict:
-        campaign = self.campaigns.get(item.campaign_id)
-        if campaign is None:
-            raise ItemError("unknown_campaign", str(item.campaign_id))
-        scope = self.scopes[campaign.id]
+        campaign_id = item.campaign_id
+        if campaign_id not in self.campaigns:
+            raise ItemError("unknown_campaign", str(campaign_id))
+        scope = self.scopes[campaign_id]
         household, team_id, new_household = self._household(item, scope)
-        outcome = self.code(campaign.id, item.outcome, OutcomeScope.HOUSEHOLD, "unknown_outcome")
+        outcome = self.code(campaign_id, item.outcome, OutcomeScope.HOUSEHOLD, "unknown_outcome")
         parts = []
         for n, part in enumerate(item.residents):
-            resident_outcome = self.code(campaign.id, part.outcome, OutcomeScope.RESIDENT, "unknown_outcome")
-            reason = self.code(campaign.id, part.reason, OutcomeScope.REASON, "unknown_reason") if part.reason else None
+            resident_outcome = self.code(campaign_id, part.outcome, OutcomeScope.RESIDENT, "unknown_outcome")
+            reason = self.code(campaign_id, part.reason, OutcomeScope.REASON, "unknown_reason") if part.reason else None
             parts.append((self._resident(part, household, n), resident_outcome, reason))
-        return {"item": item, "campaign": campaign, "household": household, "new_household": new_household,
+        return {"item": item, "campaign_id": campaign_id, "household": household, "new_household": new_household,
                 "team_id": team_id, "outcome": outcome, "parts": parts}  # fmt: skip
 
     def _household(self, item: VisitItem, scope: WriteScope):
@@ -226,7 +245,7 @@ def _write(*, user, context: _Context, ready: dict[int, dict]) -> dict[int, dict
                 same = stored_hash.first() == item.content_hash
                 results[index] = {"status": "duplicate"} if same else _rejected("conflict")
                 continue
-            visit = NewVisit(id=inserted[item.client_uuid], campaign_id=entry["campaign"].id,
+            visit = NewVisit(id=inserted[item.client_uuid], campaign_id=entry["campaign_id"],
                              household_id=entry["household"].id, effective_time=min(item.device_time, now),
                              outcome=entry["outcome"], revisit_after=item.revisit_after)  # fmt: skip
             accepted.append((visit, entry["household"]))
@@ -240,11 +259,8 @@ def _write(*, user, context: _Context, ready: dict[int, dict]) -> dict[int, dict
             projection_apply(visits=visits, outcomes=outcomes)
             groups = {(v.campaign_id, household.area_id) for v, household in accepted}
             rollups_mark_dirty(pairs=groups, at=now)
-            changes_record(changes=[
-                SyncChange(entity=SyncChange.Entity.VISIT, entity_id=v.id, turf_id=household.turf_id,
-                           campaign_id=v.campaign_id)
-                for v, household in accepted
-            ])  # fmt: skip
+            changes_record(changes=[Change(SyncChange.Entity.VISIT.value, v.id, household.turf_id, v.campaign_id)
+                                    for v, household in accepted])  # fmt: skip
             transaction.on_commit(lambda: rollups_schedule_refresh(campaign_ids={c for c, _ in groups}))
     return results
 
@@ -273,7 +289,7 @@ _VISIT_COLUMNS = ["client_uuid", "campaign", "household", "recorded_by", "team",
 
 def _visit_row(*, user, entry: dict, now: datetime.datetime) -> tuple:
     item: VisitItem = entry["item"]
-    return (item.client_uuid, entry["campaign"].id, entry["household"].id, user.id, entry["team_id"], item.device_time,
+    return (item.client_uuid, entry["campaign_id"], entry["household"].id, user.id, entry["team_id"], item.device_time,
             now, min(item.device_time, now), entry["outcome"].id, item.note, item.revisit_after, item.revisit_note,
             item.latitude, item.longitude, item.content_hash)  # fmt: skip
 
