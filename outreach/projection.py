@@ -120,6 +120,26 @@ def _take_if(condition: str, columns: list[str]) -> list[str]:
     return [f"{c} = CASE WHEN {condition} THEN excluded.{c} ELSE t.{c} END" for c in columns]
 
 
+# How the upserts below merge a proposed state row into the stored one (built once).
+_HOUSEHOLD_MERGE = "ON CONFLICT (campaign_id, household_id) DO UPDATE SET " + ", ".join(
+    ["visit_count = t.visit_count + excluded.visit_count"]
+    + _take_if(_newer("last_device_time", "last_visit_id"),
+               ["last_visit_id", "last_device_time", "last_outcome_id", "reached", "needs_revisit", "revisit_after"]))
+_RESIDENT_MERGE = "ON CONFLICT (campaign_id, resident_id) DO UPDATE SET " + ", ".join(
+    _take_if(_newer("last_device_time", "last_visit_id"),
+             ["last_visit_id", "last_device_time", "last_outcome_id", "last_reason_id"])
+    + _take_if(_newer("interest_time", "interest_visit_id"), ["interest", "interest_time", "interest_visit_id"])
+    + _take_if(_newer("residence_time", "residence_visit_id"),
+               ["residence_status", "residence_time", "residence_visit_id"]))  # fmt: skip
+# A resident's VNeID status per level only rises; residence status follows its state.
+_RANK = "CASE {} " + " ".join(f"WHEN '{s}' THEN {n}" for s, n in VNEID_RANK.items()) + " ELSE 0 END"
+_RESIDENT_RISE = {
+    f"vneid_level{n}": f"CASE WHEN {_RANK.format(f'v.c{n}')} > {_RANK.format(f't.vneid_level{n}')} "
+                       f"THEN v.c{n} ELSE t.vneid_level{n} END"
+    for n in (1, 2)
+} | {"residence_status": "CASE WHEN v.c3 <> '' THEN v.c3 ELSE t.residence_status END"}  # fmt: skip
+
+
 def projection_apply(*, visits: list[NewVisit], outcomes: list[NewOutcome]) -> None:
     """Fold the new visits into the stored state with one upsert per table: the batch is
     folded here (the same rule as the rebuild), then each state row keeps whichever of its
@@ -134,13 +154,9 @@ def projection_apply(*, visits: list[NewVisit], outcomes: list[NewOutcome]) -> N
         o = last.outcome
         rows.append((campaign_id, household_id, len(group), last.id, last.effective_time, o.id, o.household_reached,
                      o.needs_revisit, last.revisit_after if o.needs_revisit else None))  # fmt: skip
-    sets = ["visit_count = t.visit_count + excluded.visit_count"] + _take_if(
-        _newer("last_device_time", "last_visit_id"),
-        ["last_visit_id", "last_device_time", "last_outcome_id", "reached", "needs_revisit", "revisit_after"],
-    )
     insert_rows(HouseholdState, ["campaign", "household", "visit_count", "last_visit", "last_device_time",
                                  "last_outcome", "reached", "needs_revisit", "revisit_after"], rows,
-                on_conflict=f"ON CONFLICT (campaign_id, household_id) DO UPDATE SET {', '.join(sets)}")  # fmt: skip
+                on_conflict=_HOUSEHOLD_MERGE)  # fmt: skip
     if outcomes:
         _apply_residents(outcomes)
 
@@ -163,16 +179,11 @@ def _apply_residents(outcomes: list[NewOutcome]) -> None:
                 best = vneid.setdefault(resident_id, {1: VneidStatus.NONE, 2: VneidStatus.NONE})
                 if VNEID_RANK[status] > VNEID_RANK[best[level]]:
                     best[level] = status
-    sets = (_take_if(_newer("last_device_time", "last_visit_id"),
-                     ["last_visit_id", "last_device_time", "last_outcome_id", "last_reason_id"])
-            + _take_if(_newer("interest_time", "interest_visit_id"), ["interest", "interest_time", "interest_visit_id"])
-            + _take_if(_newer("residence_time", "residence_visit_id"),
-                       ["residence_status", "residence_time", "residence_visit_id"]))  # fmt: skip
     stored = insert_rows(
         ResidentState, ["campaign", "resident", "last_visit", "last_device_time", "last_outcome", "last_reason",
                         "interest", "interest_time", "interest_visit_id", "residence_status", "residence_time",
                         "residence_visit_id"], rows,
-        on_conflict=f"ON CONFLICT (campaign_id, resident_id) DO UPDATE SET {', '.join(sets)}",
+        on_conflict=_RESIDENT_MERGE,
         returning=["resident", "residence_status", "residence_visit_id"],
     )  # fmt: skip
     # A resident's residence status follows its state when one of these visits set it.
@@ -181,12 +192,8 @@ def _apply_residents(outcomes: list[NewOutcome]) -> None:
     changes = sorted(
         (r, best[1], best[2], moved.get(r, "")) for r, best in vneid.items()
     ) + sorted((r, "", "", status) for r, status in moved.items() if r not in vneid)
-    rank = "CASE {} " + " ".join(f"WHEN '{s}' THEN {n}" for s, n in VNEID_RANK.items()) + " ELSE 0 END"
-    update_rows(Resident, ["id", "vneid_level1", "vneid_level2", "residence_status"], sorted(changes), assignments={
-        f"vneid_level{n}": f"CASE WHEN {rank.format(f'v.c{n}')} > {rank.format(f't.vneid_level{n}')} "
-                           f"THEN v.c{n} ELSE t.vneid_level{n} END"
-        for n in (1, 2)
-    } | {"residence_status": "CASE WHEN v.c3 <> '' THEN v.c3 ELSE t.residence_status END"})  # fmt: skip
+    update_rows(Resident, ["id", "vneid_level1", "vneid_level2", "residence_status"], sorted(changes),
+                assignments=_RESIDENT_RISE)
 
 
 # --- from scratch ------------------------------------------------------------------------

@@ -16,6 +16,7 @@ text is the same on every call (psycopg parses it once) and the values travel as
 import time
 from collections.abc import Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 
 from django.db import connection
 from django.db.models import Field, Model
@@ -27,21 +28,39 @@ def _quote(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _columns(model: type[Model], names: Sequence[str]) -> list[Field]:
-    return [model._meta.get_field(name) for name in names]
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
 
 
-def _rows_cte(fields: list[Field], rows: list[tuple]) -> tuple[str, list]:
+# The statement texts below depend only on the model, the column names and the database
+# (and, on SQLite, the number of rows), so each is built once per process: building them
+# (field lookups, type names, quoting) cost a push more than a tenth of its Python time.
+@lru_cache(maxsize=None)
+def _columns(model: type[Model], names: tuple[str, ...]) -> tuple[Field, ...]:
+    return tuple(model._meta.get_field(name) for name in names)
+
+
+@lru_cache(maxsize=1024)
+def _cte_text(model: type[Model], names: tuple[str, ...], postgres: bool, rows: int) -> str:
+    """`WITH v(c0, ...) AS (...)` for `rows` rows of these columns (any number on PostgreSQL)."""
+    fields = _columns(model, names)
+    columns = ", ".join(f"c{i}" for i in range(len(fields)))
+    if postgres:
+        arrays = ", ".join(f"%s::{f.cast_db_type(connection) or f.db_type(connection)}[]" for f in fields)
+        return f"WITH v({columns}) AS (SELECT * FROM unnest({arrays}))"
+    slot = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    return f"WITH v({columns}) AS (VALUES {', '.join([slot] * rows)})"
+
+
+def _rows_cte(model: type[Model], names: tuple[str, ...], rows: list[tuple]) -> tuple[str, list]:
     """`WITH v(c0, ...) AS (...)` holding `rows`, and its parameters."""
-    names = ", ".join(f"c{i}" for i in range(len(fields)))
-    if connection.vendor == "postgresql":
+    if _postgres():
         # psycopg adapts Python values of these types itself; Django's per-value
         # preparation would only copy them.
-        arrays = ", ".join(f"%s::{f.cast_db_type(connection) or f.db_type(connection)}[]" for f in fields)
-        return f"WITH v({names}) AS (SELECT * FROM unnest({arrays}))", [list(col) for col in zip(*rows, strict=True)]
-    slot = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        return _cte_text(model, names, True, 0), [list(col) for col in zip(*rows, strict=True)]
+    fields = _columns(model, names)
     params = [f.get_db_prep_save(value, connection) for row in rows for f, value in zip(fields, row, strict=True)]
-    return f"WITH v({names}) AS (VALUES {', '.join([slot] * len(rows))})", params
+    return _cte_text(model, names, False, len(rows)), params
 
 
 class _BinaryCursor:
@@ -71,7 +90,7 @@ class _BinaryCursor:
 
 @contextmanager
 def _cursor():
-    if connection.vendor != "postgresql":
+    if not _postgres():
         with connection.cursor() as cursor:
             yield cursor
         return
@@ -83,9 +102,19 @@ def _cursor():
 
 
 def _chunks(rows: list[tuple]) -> list[list[tuple]]:
-    if connection.vendor == "postgresql":
+    if _postgres():
         return [rows]
     return [rows[i : i + _SQLITE_ROWS_PER_STATEMENT] for i in range(0, len(rows), _SQLITE_ROWS_PER_STATEMENT)]
+
+
+@lru_cache(maxsize=None)
+def _insert_tail(model: type[Model], names: tuple[str, ...], on_conflict: str, returning: tuple[str, ...]) -> str:
+    fields = _columns(model, names)
+    columns = ", ".join(_quote(f.column) for f in fields)
+    values = ", ".join(f"c{i}" for i in range(len(fields)))
+    back = f" RETURNING {', '.join(_quote(model._meta.get_field(n).column) for n in returning)}" if returning else ""
+    # `WHERE true`: SQLite needs it to read ON CONFLICT after INSERT ... SELECT.
+    return f" INSERT INTO {_quote(model._meta.db_table)} AS t ({columns}) SELECT {values} FROM v WHERE true {on_conflict}{back}"
 
 
 def insert_rows(model: type[Model], names: Sequence[str], rows: list[tuple], *, on_conflict: str = "",
@@ -97,21 +126,24 @@ def insert_rows(model: type[Model], names: Sequence[str], rows: list[tuple], *, 
     Returns the `returning` columns of the rows written."""
     if not rows:
         return []
-    fields = _columns(model, names)
-    table = _quote(model._meta.db_table)
-    columns = ", ".join(_quote(f.column) for f in fields)
-    values = ", ".join(f"c{i}" for i in range(len(fields)))
-    back = f" RETURNING {', '.join(_quote(model._meta.get_field(n).column) for n in returning)}" if returning else ""
+    names = tuple(names)
+    tail = _insert_tail(model, names, on_conflict, tuple(returning))
     out = []
     with _cursor() as cursor:
         for chunk in _chunks(rows):
-            cte, params = _rows_cte(fields, chunk)
-            # `WHERE true`: SQLite needs it to read ON CONFLICT after INSERT ... SELECT.
-            cursor.execute(f"{cte} INSERT INTO {table} AS t ({columns}) SELECT {values} FROM v WHERE true "
-                           f"{on_conflict}{back}", params)  # fmt: skip
+            cte, params = _rows_cte(model, names, chunk)
+            cursor.execute(cte + tail, params)
             if returning:
                 out += cursor.fetchall()
     return out
+
+
+@lru_cache(maxsize=None)
+def _update_tail(model: type[Model], names: tuple[str, ...], assignments: tuple[tuple[str, str], ...]) -> str:
+    fields = _columns(model, names)
+    given = dict(assignments)
+    sets = ", ".join(f"{_quote(f.column)} = {given.get(f.name, f'v.c{i}')}" for i, f in enumerate(fields) if i)
+    return f" UPDATE {_quote(model._meta.db_table)} AS t SET {sets} FROM v WHERE t.{_quote(fields[0].column)} = v.c0"
 
 
 def update_rows(model: type[Model], names: Sequence[str], rows: list[tuple], *, assignments: dict | None = None) -> None:
@@ -120,16 +152,12 @@ def update_rows(model: type[Model], names: Sequence[str], rows: list[tuple], *, 
     `t` (the row as stored) and `v.cN` (the N-th value given)."""
     if not rows:
         return
-    fields = _columns(model, names)
-    table = _quote(model._meta.db_table)
-    assignments = assignments or {}
-    sets = ", ".join(f"{_quote(f.column)} = {assignments.get(f.name, f'v.c{i}')}"
-                     for i, f in enumerate(fields) if i)  # fmt: skip
+    names = tuple(names)
+    tail = _update_tail(model, names, tuple(sorted((assignments or {}).items())))
     with _cursor() as cursor:
         for chunk in _chunks(rows):
-            cte, params = _rows_cte(fields, chunk)
-            cursor.execute(f"{cte} UPDATE {table} AS t SET {sets} FROM v WHERE t.{_quote(fields[0].column)} = v.c0",
-                           params)  # fmt: skip
+            cte, params = _rows_cte(model, names, chunk)
+            cursor.execute(cte + tail, params)
 
 
 def update_objects(model: type[Model], objects: list[Model], names: Sequence[str]) -> None:
@@ -139,6 +167,14 @@ def update_objects(model: type[Model], objects: list[Model], names: Sequence[str
     update_rows(model, names, [tuple(getattr(obj, a) for a in attnames) for obj in objects])
 
 
+@lru_cache(maxsize=1024)
+def _in_clause(field: Field, postgres: bool, count: int) -> str:
+    column = f"{_quote(field.model._meta.db_table)}.{_quote(field.column)}"
+    if postgres:
+        return f"{column} = ANY(%s::{field.cast_db_type(connection) or field.db_type(connection)}[])"
+    return f"{column} IN ({', '.join(['%s'] * count)})"
+
+
 def select_where_in(sql: str, *conditions: tuple[Field, list]) -> list[tuple]:
     """Run a SELECT whose `{0}`, `{1}`... each stand for "column IN (values)" of one
     (field, values) condition, without building a Django queryset (the push's hottest
@@ -146,16 +182,15 @@ def select_where_in(sql: str, *conditions: tuple[Field, list]) -> list[tuple]:
     array parameter (`= ANY(...)`), so the statement text stays the same; an empty list
     matches nothing."""
     clauses, params = [], []
-    postgres = connection.vendor == "postgresql"
+    postgres = _postgres()
     for field, values in conditions:
-        column = f"{_quote(field.model._meta.db_table)}.{_quote(field.column)}"
         if not values:
             clauses.append("1 = 0")
         elif postgres:
-            clauses.append(f"{column} = ANY(%s::{field.cast_db_type(connection) or field.db_type(connection)}[])")
+            clauses.append(_in_clause(field, True, 0))
             params.append(list(values))
         else:
-            clauses.append(f"{column} IN ({', '.join(['%s'] * len(values))})")
+            clauses.append(_in_clause(field, False, len(values)))
             params += [field.get_db_prep_value(v, connection) for v in values]
     with _cursor() as cursor:
         cursor.execute(sql.format(*clauses), params)

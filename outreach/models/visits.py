@@ -64,8 +64,12 @@ class Visit(models.Model):
 
 
 class VisitResidentOutcome(models.Model):
-    # The (visit, resident) unique index serves lookups by visit.
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="resident_outcomes", db_index=False)
+    # The (visit, resident) unique index serves lookups by visit. No database foreign key
+    # to the visit: these rows are written in the visit's own statement sequence with the
+    # ids its insert returned, and Django cascades deletes; the check cost a lookup and a
+    # row lock per outcome at commit. The resident key keeps its constraint.
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="resident_outcomes", db_index=False,
+                              db_constraint=False)
     resident = models.ForeignKey(Resident, verbose_name=_("nhân khẩu"), on_delete=models.PROTECT)
     outcome = models.ForeignKey(OutcomeCode, verbose_name=_("kết quả"), on_delete=models.PROTECT, related_name="+",
                                 db_constraint=False)
@@ -81,7 +85,10 @@ class VisitResidentOutcome(models.Model):
 
 class HouseholdState(models.Model):
     # Written on every push: no index that the (campaign, household) unique one covers, and
-    # none on last_visit (visits are append-only, never deleted). The last_* keys are
+    # none on last_visit (visits are append-only, never deleted) or last_outcome (every
+    # list reads state by area, and codes are never deleted). So no column a push changes
+    # is indexed, and with the free space migration 0006 leaves in each page PostgreSQL
+    # updates the row in place (a HOT update) instead of writing every index again. The last_* keys are
     # derived (projection_rebuild recomputes them from the visits) and carry no database
     # foreign key, which each pushed row would pay for with a lookup at commit; nor does the
     # campaign (one row shared by every state row of a batch, see Visit.campaign).
@@ -89,7 +96,8 @@ class HouseholdState(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="states")
     last_visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False)
     last_device_time = models.DateTimeField()
-    last_outcome = models.ForeignKey(OutcomeCode, on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    last_outcome = models.ForeignKey(OutcomeCode, on_delete=models.PROTECT, related_name="+", db_index=False,
+                                     db_constraint=False)
     reached = models.BooleanField(default=False)
     needs_revisit = models.BooleanField(default=False)
     revisit_after = models.DateTimeField(null=True, blank=True)
@@ -106,9 +114,10 @@ class ResidentState(models.Model):
     resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="states")
     last_visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False)
     last_device_time = models.DateTimeField()
-    last_outcome = models.ForeignKey(OutcomeCode, on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    last_outcome = models.ForeignKey(OutcomeCode, on_delete=models.PROTECT, related_name="+", db_index=False,
+                                     db_constraint=False)
     last_reason = models.ForeignKey(OutcomeCode, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                    db_constraint=False)
+                                    db_index=False, db_constraint=False)
     # Outcomes without an interest or residence meaning (absent, say) leave the earlier
     # answer standing, so each keeps the ordering key of the visit that set it.
     interest = models.CharField(max_length=16, choices=Interest.choices, blank=True)
