@@ -16,7 +16,7 @@ from outreach.projection import projection_rebuild
 from outreach.rollups import rollups_rebuild, rollups_refresh
 
 from .fixtures import build_world
-from .sync_helpers import client_for, push, visit
+from .sync_helpers import client_for, push, statuses, visit
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +140,26 @@ def test_it_keeps_the_dirty_mark_when_the_broker_is_down(world, django_capture_o
 
     assert rollups_reconcile() >= 1
     assert AreaRollup.objects.get(area=world.group1).households_visited == 1
+
+
+def test_it_counts_a_household_once_when_another_campaign_visited_it_too(world):
+    """A second campaign's state rows must not multiply the first campaign's figures."""
+    from outreach.models import Assignment, Campaign
+
+    other = Campaign.objects.create(name="Chiến dịch bổ sung", start_date=datetime.date(2026, 11, 1),
+                                    deadline=datetime.date(2027, 1, 31))  # fmt: skip
+    Assignment.objects.create(campaign=other, turf=world.turf_a, team=world.team_a)
+    household = world.households_a[0]
+    resident = household.residents.order_by("id").first()
+    alice = client_for(world.alice)
+    for campaign, code in ((world.campaign, "interested"), (other, "not_interested")):
+        item = visit(world, household, residents=[{"resident": resident.id, "outcome": code}])
+        item["campaign"] = campaign.id
+        assert statuses(push(alice, [item])) == ["accepted"]
+    for campaign in (world.campaign, other):
+        rollups_rebuild(campaign=campaign)
+        rollup = AreaRollup.objects.get(campaign=campaign, area=world.group1)
+        assert {k: getattr(rollup, k) for k in RollupCounts.COUNTERS} == naive_counts(world.group1, campaign)
+    first = AreaRollup.objects.get(campaign=world.campaign, area=world.group1)
+    assert (first.households_total, first.households_visited) == (len(world.households_a), 1)
+    assert (first.residents_interested, first.residents_not_interested) == (1, 0)
