@@ -14,6 +14,7 @@ text is the same on every call (psycopg parses it once) and the values travel as
 """
 
 import time
+import weakref
 from collections.abc import Sequence
 from contextlib import contextmanager
 from functools import lru_cache
@@ -63,6 +64,9 @@ def _rows_cte(model: type[Model], names: tuple[str, ...], rows: list[tuple]) -> 
     return _cte_text(model, names, False, len(rows)), params
 
 
+_cursors: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # psycopg connection → its cursor
+
+
 class _BinaryCursor:
     """PostgreSQL: a server-side binding cursor sending its parameters in binary. Django's
     default client-side cursor quotes every array element into the SQL text (checking each
@@ -74,7 +78,12 @@ class _BinaryCursor:
         import psycopg
 
         connection.ensure_connection()
-        self.cursor = psycopg.Cursor(connection.connection)
+        # One per database connection, kept: a push runs a dozen of these statements, and a
+        # new cursor copies the connection's adapter map each time.
+        raw = connection.connection
+        self.cursor = _cursors.get(raw)
+        if self.cursor is None or self.cursor.closed:
+            self.cursor = _cursors[raw] = psycopg.Cursor(raw)
 
     def execute(self, sql: str, params: list) -> None:
         start = time.monotonic()
@@ -94,11 +103,7 @@ def _cursor():
         with connection.cursor() as cursor:
             yield cursor
         return
-    cursor = _BinaryCursor()
-    try:
-        yield cursor
-    finally:
-        cursor.cursor.close()
+    yield _BinaryCursor()
 
 
 def _chunks(rows: list[tuple]) -> list[list[tuple]]:
