@@ -199,3 +199,25 @@ def test_it_rejects_a_visit_to_a_new_household_whose_own_visit_was_rejected(worl
     results = push(client_for(world.alice), [first, second]).json()["results"]
     assert [r["code"] for r in results] == ["invalid_resident", "unknown_household"]
     assert not Household.objects.filter(client_uuid=household_uuid).exists()
+
+
+def test_it_pushes_a_batch_in_the_same_number_of_queries_whatever_its_size(world):
+    """No statement per visit or per resident (N+1): a phone's 50-visit batch must cost what
+    a 1-visit one does."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .fixtures import make_households
+
+    households = make_households(world.turf_a, "Ngõ 5 Đội Cấn", 12)
+    client = client_for(world.alice)
+
+    def queries_for(batch):
+        items = [visit(world, h, residents=[activated(r) for r in h.residents.all()]) for h in batch]
+        with CaptureQueriesContext(connection) as captured:
+            assert statuses(push(client, items)) == ["accepted"] * len(items)
+        return len(captured.captured_queries)
+
+    one = queries_for(households[:1])
+    assert queries_for(households[1:]) == one
+    assert queries_for(households[1:]) == one  # a revisit: state rows updated, not inserted
