@@ -113,26 +113,30 @@ def _chunks(rows: list[tuple]) -> list[list[tuple]]:
 
 
 @lru_cache(maxsize=None)
-def _insert_tail(model: type[Model], names: tuple[str, ...], on_conflict: str, returning: tuple[str, ...]) -> str:
+def _insert_tail(model: type[Model], names: tuple[str, ...], on_conflict: str, returning: tuple[str, ...],
+                 join: str) -> str:  # fmt: skip
     fields = _columns(model, names)
     columns = ", ".join(_quote(f.column) for f in fields)
     values = ", ".join(f"c{i}" for i in range(len(fields)))
     back = f" RETURNING {', '.join(_quote(model._meta.get_field(n).column) for n in returning)}" if returning else ""
     # `WHERE true`: SQLite needs it to read ON CONFLICT after INSERT ... SELECT.
-    return f" INSERT INTO {_quote(model._meta.db_table)} AS t ({columns}) SELECT {values} FROM v WHERE true {on_conflict}{back}"
+    return (f" INSERT INTO {_quote(model._meta.db_table)} AS t ({columns}) SELECT {values} FROM v{join} WHERE true "
+            f"{on_conflict}{back}")  # fmt: skip
 
 
 def insert_rows(model: type[Model], names: Sequence[str], rows: list[tuple], *, on_conflict: str = "",
-                returning: Sequence[str] = ()) -> list[tuple]:  # fmt: skip
+                returning: Sequence[str] = (), join: str = "") -> list[tuple]:  # fmt: skip
     """INSERT `rows` (tuples in the order of `names`, values as the model's fields hold
     them) into the model's table. `on_conflict` is appended as written, with `t` naming the
     table's existing row and `excluded` the proposed one; rows are inserted in the order
     given, so callers that may clash with a concurrent writer sort them (lock order).
-    Returns the `returning` columns of the rows written."""
+    Returns the `returning` columns of the rows written. `join` is appended to `FROM v` as
+    written (", (SELECT ...) AS x"): every row is written joined with its rows, so none is
+    written if it has none, and not before it has produced its first one."""
     if not rows:
         return []
     names = tuple(names)
-    tail = _insert_tail(model, names, on_conflict, tuple(returning))
+    tail = _insert_tail(model, names, on_conflict, tuple(returning), join)
     out = []
     with _cursor() as cursor:
         for chunk in _chunks(rows):

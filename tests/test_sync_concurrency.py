@@ -73,3 +73,55 @@ def test_it_counts_every_visit_when_teammates_visit_the_same_household_at_once(t
     assert [a["results"][0]["status"] for a in answers] == ["accepted"] * len(users), answers
     assert Visit.objects.count() == len(users)
     assert HouseholdState.objects.get(household=household).visit_count == len(users)
+
+
+def test_it_makes_a_later_writer_of_the_change_log_wait_for_the_earlier_ones_commit(transactional_db):
+    """The pull cursor is safe only if change ids commit in the order they were drawn: a
+    second writer must not draw an id while the first one, holding smaller ids, is still
+    uncommitted. Held open on purpose, then released."""
+    import time
+
+    from django.db import transaction
+
+    from outreach.models import SyncChange
+    from outreach.sync.changes import Change, changes_record
+
+    first_wrote, release = threading.Event(), threading.Event()
+    pids, errors = {}, []
+
+    def writer(name, hold):
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_backend_pid()")
+                    pids[name] = cursor.fetchone()[0]
+                changes_record(changes=[Change(SyncChange.Entity.VISIT.value, n, None, None) for n in range(3)])
+                if hold:
+                    first_wrote.set()
+                    assert release.wait(30), "never released"
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+            first_wrote.set()
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=writer, args=("first", True))
+    first.start()
+    assert first_wrote.wait(30)
+    second = threading.Thread(target=writer, args=("second", False))
+    second.start()
+    # Wait (bounded) until PostgreSQL reports the second writer waiting on a lock.
+    deadline = time.monotonic() + 30
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE pid = %s AND NOT granted", [pids.get("second", -1)])
+            if cursor.fetchone()[0]:
+                break
+            assert second.is_alive() and time.monotonic() < deadline, "the second writer was not held back"
+            time.sleep(0.01)
+    assert SyncChange.objects.count() == 0  # nothing committed yet: the first holds the clock
+    release.set()
+    first.join(30)
+    second.join(30)
+    assert not errors, errors
+    assert SyncChange.objects.count() == 6

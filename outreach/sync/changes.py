@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ..models import SyncChange, SyncClock
-from ..rowsql import insert_rows, select_rows, table
+from ..rowsql import insert_rows, table
 
 
 class Change(NamedTuple):
@@ -37,13 +37,20 @@ def changes_record(*, changes: list[SyncChange | Change]) -> None:
         # commit they would run with the clock held and every other writer waiting.
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    # Plain SQL: this runs on every push, and the queryset cost more than the lock. The row
-    # is made by migration 0002 (and again here if a test flushed it).
-    # SQLite has no FOR UPDATE and needs none: it has one writer at a time.
-    lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
-    if not select_rows(f"SELECT id FROM {table(SyncClock)} WHERE id = 1{lock}"):
-        SyncClock.objects.select_for_update().get_or_create(id=1)
     now = timezone.now()
-    insert_rows(SyncChange, ["turf", "team", "campaign", "entity", "entity_id", "created_at"],
-                [(c.turf_id, c.team_id, c.campaign_id, c.entity, c.entity_id, c.created_at or now) for c in changes])
-
+    columns = ["turf", "team", "campaign", "entity", "entity_id", "created_at"]
+    rows = [(c.turf_id, c.team_id, c.campaign_id, c.entity, c.entity_id, c.created_at or now) for c in changes]
+    if connection.vendor == "postgresql":
+        # One statement takes the clock and writes the rows, so the lock is held for one
+        # round trip less: a row is only produced once the locking sub-select has returned
+        # the clock row, and the row's id is drawn after that. No clock row (a test that
+        # flushed the tables; migration 0002 makes it): nothing written, make it and retry.
+        lock = f", (SELECT id FROM {table(SyncClock)} WHERE id = 1 FOR UPDATE) AS clock"
+        if insert_rows(SyncChange, columns, rows, join=lock, returning=["id"]):
+            return
+        SyncClock.objects.get_or_create(id=1)
+        insert_rows(SyncChange, columns, rows, join=lock)
+        return
+    # SQLite has one writer at a time: its transaction is the lock.
+    SyncClock.objects.get_or_create(id=1)
+    insert_rows(SyncChange, columns, rows)
