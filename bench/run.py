@@ -277,6 +277,9 @@ def main() -> int:
                 naive_parts.append(part)
                 copy_rates.append(baseline.rate(tables))
                 visit_copy_rates.append(baseline.rate(tables, only="outreach_visit"))
+                slice_visits = sum(bc.sent(push_parts[-1])) * BATCH_SIZE
+                log(f"  push {slice_visits / push_parts[-1].elapsed:,.0f}, naive {sum(bc.sent(part)) * BATCH_SIZE / part.elapsed:,.0f}, "
+                    f"COPY {copy_rates[-1][0]:,.0f} visits/s")  # fmt: skip
         visits = sum(len(p) for p in pushed) * BATCH_SIZE
         if visits < n * options.batches * BATCH_SIZE:
             log(f"push: cut short by the {options.phase_seconds:.0f} s budget: {[len(p) for p in pushed]} batches")

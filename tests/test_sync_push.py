@@ -221,3 +221,25 @@ def test_it_pushes_a_batch_in_the_same_number_of_queries_whatever_its_size(world
     one = queries_for(households[:1])
     assert queries_for(households[1:]) == one
     assert queries_for(households[1:]) == one  # a revisit: state rows updated, not inserted
+
+
+def test_it_accepts_a_campaigns_own_reason_only_in_that_campaign(world):
+    """Outcome codes are data: a campaign adds a reason, and only its visits may use it."""
+    import datetime
+
+    from outreach.models import Assignment, Campaign, OutcomeCode
+
+    other = Campaign.objects.create(name="Chiến dịch thí điểm", start_date=datetime.date(2026, 11, 1),
+                                    deadline=datetime.date(2027, 1, 31))  # fmt: skip
+    Assignment.objects.create(campaign=other, turf=world.turf_a, team=world.team_a)
+    OutcomeCode.objects.create(code="sim_not_registered", scope="reason", campaign=world.campaign,
+                               label_vi="Sim chưa chuẩn hoá thông tin", label_en="SIM not registered to owner")
+    household = world.households_a[0]
+    resident = household.residents.first()
+    part = {"resident": resident.id, "outcome": "interested", "reason": "sim_not_registered"}
+    own, foreign = visit(world, household, residents=[part]), visit(world, household, residents=[part])
+    foreign["campaign"] = other.id
+    response = push(client_for(world.alice), [own, foreign])
+    assert statuses(response) == ["accepted", "rejected"]
+    assert response.json()["results"][1]["code"] == "unknown_reason"
+    assert VisitResidentOutcome.objects.get().reason.code == "sim_not_registered"

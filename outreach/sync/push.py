@@ -112,8 +112,14 @@ class _Code(NamedTuple):
     residence_status: str
 
 
-_CODE_SQL = (f"SELECT {', '.join(_Code._fields)} FROM {table(OutcomeCode)} "
-             'WHERE "is_active" AND ("campaign_id" IS NULL OR {0})')  # fmt: skip
+# The batch's active campaigns, each with the active codes it may use (the shared ones and
+# its own) in one query; a campaign with no code at all still comes back, with NULLs.
+_CAMPAIGN_CODES_SQL = (
+    f"SELECT {table(Campaign)}.id, {', '.join(f'oc.{name}' for name in _Code._fields)} FROM {table(Campaign)} "
+    f"LEFT JOIN {table(OutcomeCode)} oc ON oc.is_active "
+    f"AND (oc.campaign_id IS NULL OR oc.campaign_id = {table(Campaign)}.id) "
+    f"WHERE {table(Campaign)}.is_active AND {{0}}"
+)  # fmt: skip
 
 
 class _Context:
@@ -121,12 +127,14 @@ class _Context:
 
     def __init__(self, *, user, items):
         items = list(items)
-        campaign_ids = {i.campaign_id for i in items}
-        self.campaigns = {row[0] for row in select_where_in(
-            f'SELECT id FROM {table(Campaign)} WHERE "is_active" AND {{0}}', (Campaign._meta.pk, list(campaign_ids)))}
+        self.campaigns, self.codes = set(), {}
+        for campaign_id, *code in select_where_in(_CAMPAIGN_CODES_SQL,
+                                                  (Campaign._meta.pk, list({i.campaign_id for i in items}))):
+            self.campaigns.add(campaign_id)
+            if code[0] is not None:
+                found = _Code._make(code)
+                self.codes[(found.campaign_id, found.code)] = found
         self.scopes = {cid: WriteScope(user=user, campaign_id=cid) for cid in self.campaigns}
-        self.codes = {(c.campaign_id, c.code): c for c in map(_Code._make, select_where_in(
-            _CODE_SQL, (OutcomeCode._meta.get_field("campaign"), list(self.campaigns))))}  # fmt: skip
         household_ids = {i.household_id for i in items if i.household_id}
         household_uuids = {i.household_uuid for i in items if i.household_uuid}
         household_uuids |= {i.new_household["client_uuid"] for i in items if i.new_household}
