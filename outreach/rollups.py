@@ -9,7 +9,9 @@ whatever a lost task leaves behind the periodic reconciler drains.
 
 import datetime
 import logging
+import operator
 import time
+from functools import reduce
 
 from django.core.cache import cache
 from django.db import transaction
@@ -75,9 +77,8 @@ def rollups_refresh(*, campaign_id: int) -> int:
         groups += list(never_counted.filter(path__startswith=root).exclude(id__in=[g.id for g in groups]))
     _recount_groups(campaign=campaign, groups=groups)
     _resum_ancestors(campaign=campaign, groups=groups)
-    for row_id, _, marked_at in dirty:
-        # Only if nobody marked it again meanwhile; otherwise it stays for the next round.
-        RollupDirty.objects.filter(id=row_id, marked_at=marked_at).delete()
+    # Only the marks nobody made again meanwhile; the others stay for the next round.
+    RollupDirty.objects.filter(reduce(operator.or_, (Q(id=i, marked_at=m) for i, _, m in dirty))).delete()
     return len(dirty)
 
 
@@ -145,15 +146,20 @@ def _recount_groups(*, campaign: Campaign, groups: list[Area]) -> None:
 
 
 def _resum_ancestors(*, campaign: Campaign, groups: list[Area]) -> None:
-    """Re-sum each ancestor from its children's rollups, deepest level first."""
+    """Re-sum each ancestor from its children's rollups, deepest level first, one grouped
+    query per level (a refresh runs every second of a busy evening)."""
     paths = {p for g in groups for p in g.ancestors_paths()[:-1]}
-    ancestors = sorted(Area.objects.filter(path__in=paths), key=lambda a: -a.depth)
+    levels: dict[int, list[Area]] = {}
+    for area in Area.objects.filter(path__in=paths):
+        levels.setdefault(area.depth, []).append(area)
     today = timezone.localdate()
-    for area in ancestors:
-        sums = AreaRollup.objects.filter(campaign=campaign, area__parent=area).aggregate(
-            **{name: Sum(name) for name in COUNTERS}
-        )
-        _store(campaign=campaign, counts={area.id: {k: v or 0 for k, v in sums.items()}}, today=today)
+    for depth in sorted(levels, reverse=True):
+        counts = {area.id: dict.fromkeys(COUNTERS, 0) for area in levels[depth]}
+        sums = (AreaRollup.objects.filter(campaign=campaign, area__parent__in=levels[depth])
+                .values("area__parent_id").annotate(**{name: Sum(name) for name in COUNTERS}))  # fmt: skip
+        for row in sums:
+            counts[row["area__parent_id"]] = {name: row[name] or 0 for name in COUNTERS}
+        _store(campaign=campaign, counts=counts, today=today)
 
 
 def _store(*, campaign: Campaign, counts: dict[int, dict], today: datetime.date) -> None:
