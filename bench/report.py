@@ -259,10 +259,10 @@ Targets: {"; ".join(f"`{k}` — {v[3]}" for k, v in TARGETS.items())}.
   `push_vs_copy_visit_rows_only_pct` measures the schema as much as the push: it is
   reported, not judged.
 - **Taking turns.** Push, naive push and COPY run in {context['slices']} slices: a push slice
-  (a third of each client's batches, say), a naive slice of as many batches, one COPY of all
+  (a third of each client's batches, say), a naive slice of as many batches, three COPYs of all
   the rows; the worker's rollup refresh is waited out after each push slice. So whatever
   else the machine does in the meantime weighs on all three alike. Each throughput is its
-  visits over the sum of its slices' clocks; COPY is the median of its {context['slices']} runs; the
+  visits over the sum of its slices' clocks; COPY is the median of its {context.get('copy_runs', context['slices'])} runs (3 after each naive slice); the
   latencies are over every push batch. Push and naive each have a {context['phase_seconds']:.0f} s
   budget spread over the slices: a client sends no new batch once its slice's share is
   spent, so a slow server bounds the run instead of stretching it.
