@@ -1,9 +1,7 @@
 """What a user may read and write, decided on the server from roles and team membership.
 Nothing in a request can widen it."""
 
-from households.models import Household
-
-from households.models import Area
+from households.models import Area, Household
 
 from ..models import Assignment, Role, RoleGrant, TeamMembership
 from ..rowsql import select_rows, table
