@@ -243,3 +243,18 @@ def test_it_accepts_a_campaigns_own_reason_only_in_that_campaign(world):
     assert statuses(response) == ["accepted", "rejected"]
     assert response.json()["results"][1]["code"] == "unknown_reason"
     assert VisitResidentOutcome.objects.get().reason.code == "sim_not_registered"
+
+
+def test_it_refuses_an_unknown_token_and_the_token_of_an_inactive_user(world, client):
+    token = Token.objects.create(user=world.alice).key
+    body = json.dumps({"visits": [visit(world, world.households_a[0])]})
+
+    def push_with(key):
+        return client.post("/api/v1/sync/push", data=body, content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Token {key}")  # fmt: skip
+
+    assert push_with("0" * 40).status_code in (401, 403)
+    world.alice.is_active = False
+    world.alice.save(update_fields=["is_active"])
+    assert push_with(token).status_code in (401, 403)
+    assert not Visit.objects.exists()
