@@ -14,27 +14,11 @@ def team_ids_of(*, user) -> list[int]:
     return list(TeamMembership.objects.filter(user=user).values_list("team_id", flat=True))
 
 
-def team_turfs(*, user, campaign_id: int) -> dict[int, int]:
-    """turf id → team id for the turfs open-assigned to the user's teams in the campaign."""
-    return dict(
-        Assignment.objects.filter(campaign_id=campaign_id, ended_at__isnull=True, team__memberships__user=user)
-        .values_list("turf_id", "team_id")
-    )
-
-
-def officer_paths(*, user) -> list[str]:
-    return list(
-        RoleGrant.objects.filter(user=user, role__in=OFFICER_ROLES).values_list("area__path", flat=True)
-    )
-
-
 # Plain strings: a database adapter may send an enum member by its name.
 _OFFICER_ROLE_VALUES = [role.value for role in OFFICER_ROLES]
 
 
-def _write_scope_sql() -> str:
-    # team_turfs and officer_paths in one round trip, as plain SQL: the push reads this
-    # once per batch, and building the two querysets cost more than running them.
+def _scope_sql() -> str:
     return (f"SELECT a.turf_id, a.team_id, NULL FROM {table(Assignment)} a "
             f"JOIN {table(TeamMembership)} m ON m.team_id = a.team_id "
             f"WHERE a.campaign_id = %s AND a.ended_at IS NULL AND m.user_id = %s "
@@ -42,17 +26,30 @@ def _write_scope_sql() -> str:
             f"WHERE g.user_id = %s AND g.role IN ({', '.join(['%s'] * len(OFFICER_ROLES))})")  # fmt: skip
 
 
+def scope_of(*, user, campaign_id: int) -> tuple[dict[int, int], list[str]]:
+    """What the user may reach in the campaign: turf id → team id for the turfs assigned
+    (and not ended) to the user's teams, and the area paths of the user's officer roles.
+    One round trip as plain SQL: every push and pull reads it, and building the querysets
+    cost more than running them."""
+    turf_team, paths = {}, []
+    for turf_id, team_id, path in select_rows(_scope_sql(), [campaign_id, user.id, user.id, *_OFFICER_ROLE_VALUES]):
+        if path is None:
+            turf_team[turf_id] = team_id
+        else:
+            paths.append(path)
+    return turf_team, paths
+
+
+def team_turfs(*, user, campaign_id: int) -> dict[int, int]:
+    """turf id → team id for the turfs open-assigned to the user's teams in the campaign."""
+    return scope_of(user=user, campaign_id=campaign_id)[0]
+
+
 class WriteScope:
-    """Answers "may this user record a visit at this household?" without a query per item.
-    The same rule as team_turfs and officer_paths (tests/test_sync_scope.py holds both)."""
+    """Answers "may this user record a visit at this household?" without a query per item."""
 
     def __init__(self, *, user, campaign_id: int):
-        self.turf_team, self.paths = {}, []
-        for turf_id, team_id, path in select_rows(_write_scope_sql(), [campaign_id, user.id, user.id, *_OFFICER_ROLE_VALUES]):
-            if path is None:
-                self.turf_team[turf_id] = team_id
-            else:
-                self.paths.append(path)
+        self.turf_team, self.paths = scope_of(user=user, campaign_id=campaign_id)
 
     def team_for(self, *, household: Household, area_path: str) -> tuple[bool, int | None]:
         if household.turf_id in self.turf_team:
