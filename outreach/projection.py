@@ -86,7 +86,8 @@ def _group(items, key) -> dict:
 
 
 class NewVisit(NamedTuple):
-    """A visit being stored (what the fold reads of it)."""
+    """A visit being stored (what the fold reads of it). `outcome` is anything with an
+    OutcomeCode's id and effect fields: the push passes the plain row it checked against."""
 
     id: int
     campaign_id: int

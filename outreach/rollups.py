@@ -10,7 +10,6 @@ whatever a lost task leaves behind the periodic reconciler drains.
 import datetime
 import logging
 import operator
-import time
 from functools import reduce
 
 from django.core.cache import cache
@@ -36,26 +35,16 @@ def rollups_mark_dirty(*, pairs: set[tuple[int, int]], at: datetime.datetime) ->
                 on_conflict="ON CONFLICT (campaign_id, area_id) DO UPDATE SET marked_at = excluded.marked_at")
 
 
-_enqueued_until: dict[int, float] = {}  # campaign id → monotonic time this process's last refresh task runs
-
-
 def rollups_schedule_refresh(*, campaign_ids: set[int]) -> None:
     """Enqueue a refresh per campaign unless one is already due within the debounce window.
     Never raises: with Redis or the broker down the marks stay, and the beat reconciler
     (or the next push) picks them up."""
     from .tasks import rollups_refresh_task
 
-    now = time.monotonic()
     for campaign_id in campaign_ids:
-        # This process enqueued a refresh less than the window ago: that task runs at the
-        # window's end at the earliest, after this push committed, so skip Redis.
-        if _enqueued_until.get(campaign_id, 0.0) > now:
-            continue
         try:
             if cache.add(f"rollup-refresh:{campaign_id}", 1, timeout=DEBOUNCE_SECONDS):
                 rollups_refresh_task.apply_async(args=[campaign_id], countdown=DEBOUNCE_SECONDS)
-                if not rollups_refresh_task.app.conf.task_always_eager:  # eager: it already ran
-                    _enqueued_until[campaign_id] = now + DEBOUNCE_SECONDS
         except Exception:  # noqa: BLE001 - the broker being down must not fail a stored visit
             log.warning("could not enqueue the rollup refresh for campaign %s; the reconciler will", campaign_id,
                         exc_info=True)  # fmt: skip

@@ -1,6 +1,8 @@
 """What a user may read and write, decided on the server from roles and team membership.
 Nothing in a request can widen it."""
 
+from functools import lru_cache
+
 from households.models import Area, Household
 
 from ..models import Assignment, Role, RoleGrant, TeamMembership
@@ -18,6 +20,7 @@ def team_ids_of(*, user) -> list[int]:
 _OFFICER_ROLE_VALUES = [role.value for role in OFFICER_ROLES]
 
 
+@lru_cache(maxsize=1)
 def _scope_sql() -> str:
     return (f"SELECT a.turf_id, a.team_id, NULL FROM {table(Assignment)} a "
             f"JOIN {table(TeamMembership)} m ON m.team_id = a.team_id "
