@@ -146,7 +146,9 @@ class _Context:
             (field("id"), list(household_ids)), (field("client_uuid"), list(household_uuids)))}
         self.households_by_uuid = {h.client_uuid: h for h in self.households.values() if h.client_uuid}
         turf_ids = {i.new_household["turf_id"] for i in items if i.new_household}
-        self.turfs = {t.id: t for t in Turf.objects.filter(id__in=turf_ids).select_related("area")}
+        # Only a batch that creates a household at the door needs its turf (building even an
+        # empty queryset cost a twentieth of a push's Python).
+        self.turfs = {t.id: t for t in Turf.objects.filter(id__in=turf_ids).select_related("area")} if turf_ids else {}
         resident_ids = {p.resident_id for i in items for p in i.residents if p.resident_id}
         resident_uuids = {p.resident_uuid for i in items for p in i.residents if p.resident_uuid}
         resident_uuids |= {p.new_resident["client_uuid"] for i in items for p in i.residents if p.new_resident}
