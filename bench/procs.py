@@ -31,9 +31,11 @@ if not DB_NAME.startswith("tungnha_bench") or not DB_NAME.replace("_", "").isaln
 BROKER_URL = "redis://127.0.0.1:6379/14"
 CACHE_URL = "redis://127.0.0.1:6379/13"
 
-# Workers for 2 cores, picked by trying them (docs/benchmarks.md, "Server"): gthread keeps
-# the connections alive and lets one process wait on PostgreSQL while another runs Python.
-DEFAULT_GUNICORN_ARGS = "-k gthread -w 3 --threads 2"
+# What production runs (docker-compose.yml, web: three sync workers behind the TLS proxy).
+# Tried against gthread -w 3 --threads 2 with bench/cpu_split.py (docs/benchmarks.md,
+# "Server"): the ranges overlapped, gthread's reaching lower; with sync workers every
+# request goes to whichever process is free.
+DEFAULT_GUNICORN_ARGS = "-w 3"
 
 ENV = {
     "DATABASE_URL": f"{PG}/{DB_NAME}",

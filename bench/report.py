@@ -220,13 +220,17 @@ Targets: {"; ".join(f"`{k}` — {v[3]}" for k, v in TARGETS.items())}.
   `DJANGO_SETTINGS_MODULE=bench.settings` (the app's settings, DEBUG off, persistent
   database connections, the naive endpoint routed), plus `celery -A outreach worker
   --pool=solo` with a Redis broker, as in production. Both are subprocesses the run stops.
-  The worker type is `--gunicorn "ARGS"` (or `BENCH_GUNICORN_ARGS`). When this bench was
-  written, sync `-w 3`, sync `-w 2`, gthread `-w 3 --threads 2` and gthread `-w 2 --threads 4`
-  were tried; with the other load on the machine their push figures overlapped (41–75
-  visits/s), so the default is chosen by reasoning: three processes for two cores, and a
-  second thread each so a process runs Python while another request waits on PostgreSQL.
+  The worker type is `--gunicorn "ARGS"` (or `BENCH_GUNICORN_ARGS`); the default, three sync
+  workers, is what `docker-compose.yml` runs in production. On 2026-12-02, with the push's
+  statements prepared, `bench/cpu_split.py` (40–60 batches per client, push only) gave sync
+  `-w 3` 6,600–7,700 visits/s, sync `-w 4` 6,000–7,600 and `-w 5` 5,700–6,800, against
+  gthread `-w 3 --threads 2` 4,900–7,300 (the default until then), `-w 4 --threads 2`
+  6,600–7,200 and `-w 2 --threads 3` 6,200–6,600: overlapping ranges on this noisy machine, none clearly
+  better than what production runs. Sync workers close the connection after
+  each answer, so every request goes to whichever process is free; the bench client opens a
+  new connection then, as a phone behind the proxy would not need to.
 - **Push** (`push_visits_per_s`). {context['clients']} threads, one per bench user, each with a
-  keep-alive `http.client` connection and a token from `POST /api/v1/auth/token`, send
+  `http.client` connection (reopened after each answer, as sync workers close it) and a token from `POST /api/v1/auth/token`, send
   up to {context['batches']} batches of {context['batch_size']} visits each to
   `POST /api/v1/sync/push` ({context['visits']:,} visits this run). Every visit goes to a
   household of the sender's turfs (50 distinct households per batch) with outcome `visited`,

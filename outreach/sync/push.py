@@ -139,7 +139,8 @@ class _Context:
         household_uuids = {i.household_uuid for i in items if i.household_uuid}
         household_uuids |= {i.new_household["client_uuid"] for i in items if i.new_household}
         field = Household._meta.get_field
-        self.households = {h[0]: _Household(h[0], field("client_uuid").to_python(h[1]), *h[2:]) for h in select_where_in(
+        as_uuid = field("client_uuid").to_python  # SQLite gives the UUID as text
+        self.households = {h[0]: _Household(h[0], as_uuid(h[1]), *h[2:]) for h in select_where_in(
             'SELECT "households_household"."id", "households_household"."client_uuid", "households_household"."turf_id", '
             '"households_household"."area_id", "households_area"."path" FROM "households_household" '
             'JOIN "households_area" ON "households_area"."id" = "households_household"."area_id" WHERE {0} OR {1}',
@@ -153,7 +154,8 @@ class _Context:
         resident_uuids = {p.resident_uuid for i in items for p in i.residents if p.resident_uuid}
         resident_uuids |= {p.new_resident["client_uuid"] for i in items for p in i.residents if p.new_resident}
         field = Resident._meta.get_field
-        self.residents = {r[0]: _Resident(r[0], field("client_uuid").to_python(r[1]), r[2]) for r in select_where_in(
+        as_uuid = field("client_uuid").to_python
+        self.residents = {r[0]: _Resident(r[0], as_uuid(r[1]), r[2]) for r in select_where_in(
             'SELECT "id", "client_uuid", "household_id" FROM "households_resident" WHERE {0} OR {1}',
             (field("id"), list(resident_ids)), (field("client_uuid"), list(resident_uuids)))}
         self.residents_by_uuid = {r.client_uuid: r for r in self.residents.values() if r.client_uuid}
