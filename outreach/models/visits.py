@@ -93,7 +93,11 @@ class HouseholdState(models.Model):
     # foreign key, which each pushed row would pay for with a lookup at commit; nor does the
     # campaign (one row shared by every state row of a batch, see Visit.campaign).
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, db_index=False, db_constraint=False)
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="states")
+    # No database foreign key on the household either: a state row is only ever written
+    # with a visit of its household in the same transaction (push) or derived from the
+    # visits (rebuild), and the visit's own key to the household, kept, checks and locks
+    # that household row until commit. A second check per row would protect nothing more.
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="states", db_constraint=False)
     last_visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False)
     last_device_time = models.DateTimeField()
     last_outcome = models.ForeignKey(OutcomeCode, on_delete=models.PROTECT, related_name="+", db_index=False,
@@ -111,7 +115,8 @@ class ResidentState(models.Model):
     # As HouseholdState: no index the (campaign, resident) unique one covers, none on
     # last_visit, no database foreign key on the derived last_* keys or the campaign.
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, db_index=False, db_constraint=False)
-    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="states")
+    # Nor on the resident, for the same reason: its resident outcome's key checks it.
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="states", db_constraint=False)
     last_visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False)
     last_device_time = models.DateTimeField()
     last_outcome = models.ForeignKey(OutcomeCode, on_delete=models.PROTECT, related_name="+", db_index=False,
