@@ -252,9 +252,11 @@ Targets: {"; ".join(f"`{k}` — {v[3]}" for k, v in TARGETS.items())}.
   STDIN")` and `write_row` into tables created `(LIKE … INCLUDING ALL)` (the same indexes,
   unique ones included, no foreign keys), in one transaction, commit included. The push's
   own tables keep the foreign keys that guard the registry (visit → household, resident
-  outcome and state rows → resident), which it checks before taking the sync clock; keys to
-  rows every visit of a batch shares (campaign, recorder, team) are left to Django, since
-  each cost a lock on that one row per visit. `push_vs_copy_pct` is push visits per second over COPY visits per second. The issue asks
+  outcome → resident), which it checks before taking the sync clock. The state rows carry
+  none to the household or resident: each is written beside a visit or resident outcome whose
+  kept key checks and locks the same row until commit. Keys to rows every visit of a batch
+  shares (campaign, recorder, team) are left to Django, since each cost a lock on that one
+  row per visit. `push_vs_copy_pct` is push visits per second over COPY visits per second. The issue asks
   for COPY "of the same rows", and these are the rows: the issue itself requires the
   projection and the change log to be written in the push's transaction. For comparison,
   `copy_visit_rows_only_per_s` is the first version of this baseline, the `outreach_visit`
