@@ -304,3 +304,24 @@ def test_it_adds_a_household_and_a_resident_found_at_the_door(transactional_db, 
     page.wait_for_selector("#visit [data-ho]")
     assert page.url.endswith(f"#/h/{visit.household_id}")
     assert page.locator("article.res", has_text="Lê Thị Thu").count() == 1
+
+
+def test_the_outbox_screen_follows_a_send_it_did_not_start(transactional_db, live_server, phone):
+    """Open on the outbox while the signal comes back: the online event sends the visit,
+    and the screen, drawn while offline, must not go on saying it waits to be sent."""
+    world = build_world(households_per_turf=3)
+    phone.sign_in("alice")
+    phone.offline()
+    phone.record_visit(world.households_a[0].id, outcome="nobody_home", revisit="evening")
+    phone.go("#/outbox")
+    phone.page.wait_for_selector("#queued li")
+    assert "Chưa có mạng" in phone.page.inner_text("#state")
+
+    phone.offline(False)  # nobody touches the screen
+    phone.wait_queue_empty()
+    # Redrawn once the send has ended: no "Chưa có mạng", no "Đang gửi…", the visit received.
+    phone.page.wait_for_function("!document.querySelector('#state') && document.querySelectorAll('#sent li').length === 1",
+                                 timeout=10_000)  # fmt: skip
+    assert Visit.objects.count() == 1
+    assert phone.page.locator("#queued li").count() == 0
+    assert "Máy chủ đã nhận lúc" in phone.page.inner_text("#sent")

@@ -3,7 +3,7 @@
 
 import { t, num, label, dateTime, message } from "./i18n.js";
 import { state, outbox } from "./store.js";
-import { status, syncNow, refreshCounts } from "./sync.js";
+import { status, onStatus, syncNow, refreshCounts } from "./sync.js";
 import { esc, view, toast } from "./ui.js";
 
 const ERRORS = { offline: "Chưa có mạng", server_error: "Máy chủ lỗi", signed_out: "Cần đăng nhập lại" };
@@ -25,9 +25,13 @@ const itemHtml = (item, extra = "") =>
   `<li data-uuid="${esc(item.uuid)}"><b>${esc(item.label)}</b><br>${esc(summary(item))}` +
   `<br><span class="hint">${esc(t("Ghi lúc {x}", { x: dateTime(new Date(item.createdAt)) }))}</span>${extra}</li>`;
 
+let drawing = 0; // the newest drawing of this screen; an older one still reading gives way
+
 export async function showOutbox() {
+  const mine = ++drawing;
   const me = state.user && state.user.username;
   const [queuedAll, rejectedAll, sentAll] = await Promise.all([outbox.queued(), outbox.rejected(), outbox.sent()]);
+  if (mine !== drawing || location.hash !== "#/outbox") return;
   const queued = queuedAll.filter((i) => i.username === me);
   const others = queuedAll.length - queued.length;
   const rejected = rejectedAll.filter((i) => i.username === me);
@@ -50,10 +54,9 @@ export async function showOutbox() {
     `<h2>${esc(t("Đã gửi ({n})", { n: num(sent.length) }))}</h2>` +
     (sent.length ? `<ul class="cards" id="sent">${sent.map((item) => itemHtml(item, `<br><span class="ok">✓ ${esc(
       t("Máy chủ đã nhận lúc {x}", { x: dateTime(new Date(item.sentAt)) }))}</span>`)).join("")}</ul>` : "");
-  root.querySelector("#now").addEventListener("click", async (e) => {
+  root.querySelector("#now").addEventListener("click", (e) => {
     e.target.disabled = true;
-    await syncNow();
-    if (location.hash === "#/outbox") showOutbox();
+    syncNow(); // the screen redraws itself as the send starts and ends (below)
   });
   root.addEventListener("click", async (e) => {
     const uuid = e.target.closest("[data-discard]")?.dataset.discard;
@@ -65,3 +68,10 @@ export async function showOutbox() {
     showOutbox();
   });
 }
+
+// The screen follows every send while it is open, whoever started it (the button, the
+// online event, a saved visit, the retry timer): drawn once, it kept saying "Đang gửi…"
+// and listing the visits as waiting after they had been received.
+onStatus((what) => {
+  if ((what === "state" || what === "synced") && location.hash === "#/outbox") showOutbox();
+});
