@@ -253,8 +253,14 @@ def test_it_refuses_an_unknown_token_and_the_token_of_an_inactive_user(world, cl
         return client.post("/api/v1/sync/push", data=body, content_type="application/json",
                            HTTP_AUTHORIZATION=f"Token {key}")  # fmt: skip
 
-    assert push_with("0" * 40).status_code in (401, 403)
+    unknown = push_with("0" * 40)
+    assert unknown.status_code in (401, 403)
+    assert unknown.json()["error"]["code"] == "bad_token"
+    assert unknown.json()["error"]["message_vi"].startswith("Mã truy cập không đúng")
     world.alice.is_active = False
     world.alice.save(update_fields=["is_active"])
-    assert push_with(token).status_code in (401, 403)
+    assert push_with(token).json()["error"]["code"] == "bad_token"
+    anonymous = client.post("/api/v1/sync/push", data=body, content_type="application/json")
+    assert anonymous.status_code in (401, 403)
+    assert anonymous.json()["error"]["code"] == "not_signed_in"
     assert not Visit.objects.exists()

@@ -6,6 +6,7 @@ from django.db import InterfaceError, OperationalError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
@@ -23,7 +24,11 @@ def api_exception_handler(exc, context):
     """Only a transient failure answers 5xx, so the phone retries that and nothing else."""
     if isinstance(exc, (OperationalError, InterfaceError)):
         return Response({"error": error_body("unavailable")}, status=503, headers={"Retry-After": "30"})
-    return exception_handler(exc, context)
+    response = exception_handler(exc, context)
+    if isinstance(exc, (NotAuthenticated, AuthenticationFailed)):
+        # DRF's status and headers, our bilingual body (its own "detail" is English only).
+        response.data = {"error": error_body("bad_token" if isinstance(exc, AuthenticationFailed) else "not_signed_in")}
+    return response
 
 
 def _refuse(code: str, http_status: int, **params) -> Response:

@@ -25,6 +25,8 @@ MESSAGES = {
     "malformed_body": ("Nội dung phải có dạng {\"visits\": [...]}", "The body must be {\"visits\": [...]}"),
     "too_many_items": ("Mỗi lần gửi tối đa %(max)d lượt", "At most %(max)d visits per request"),
     "too_large": ("Dữ liệu gửi lên quá lớn (tối đa %(max)d byte)", "The request body is too large (at most %(max)d bytes)"),
+    "not_signed_in": ("Bạn chưa đăng nhập, hoặc phiên đăng nhập đã hết", "Not signed in, or the session has ended"),
+    "bad_token": ("Mã truy cập không đúng, hoặc tài khoản đã bị khoá", "Unknown token, or the account is disabled"),
     "bad_cursor": ("Mốc đồng bộ không hợp lệ, hãy tải lại toàn bộ", "Invalid cursor; download everything again"),
     # transient: 503, retried
     "unavailable": ("Máy chủ tạm thời không sẵn sàng, máy sẽ tự gửi lại", "The server is temporarily unavailable; the phone will retry"),
