@@ -72,6 +72,7 @@ export async function showOutbox() {
 // The screen follows every send while it is open, whoever started it (the button, the
 // online event, a saved visit, the retry timer): drawn once, it kept saying "Đang gửi…"
 // and listing the visits as waiting after they had been received.
+// Every send sets the state as it starts and as it ends, after the outbox is updated.
 onStatus((what) => {
-  if ((what === "state" || what === "synced") && location.hash === "#/outbox") showOutbox();
+  if (what === "state" && location.hash === "#/outbox") showOutbox();
 });
