@@ -6,7 +6,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    DJANGO_SETTINGS_MODULE=outreach.settings
+    DJANGO_SETTINGS_MODULE=outreach.config.settings
 
 WORKDIR /app
 
@@ -27,4 +27,4 @@ RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin app
 USER app
 
 EXPOSE 8000
-CMD ["gunicorn", "outreach.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "outreach.config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

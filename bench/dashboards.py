@@ -46,7 +46,7 @@ SCALE = 100
 PAST_DAYS = 8
 ENV = {
     "DATABASE_URL": f"{PG}/{DB_NAME}",
-    "DJANGO_SETTINGS_MODULE": "outreach.settings",
+    "DJANGO_SETTINGS_MODULE": "outreach.config.settings",
     "DEBUG": "False",  # as in production: no query log kept in memory, no debug pages
     "CELERY_TASK_ALWAYS_EAGER": "True",
     "LOG_LEVEL": "WARNING",
@@ -81,7 +81,7 @@ def past_snapshots(campaign_id: int, today: datetime.date) -> None:
     from django.db import connection
 
     from outreach.models import AreaDailySnapshot
-    from outreach.models.rollups import RollupCounts
+    from outreach.rollups.models import RollupCounts
 
     counters = RollupCounts.COUNTERS
     scaled = ", ".join(
@@ -192,7 +192,7 @@ def main() -> int:
 
     from households.models import Area, AreaKind, Resident
     from outreach.models import Campaign
-    from outreach.rollups import rollups_rebuild
+    from outreach.rollups.services import rollups_rebuild
 
     campaign = Campaign.objects.get()
     today = timezone.localdate()

@@ -27,7 +27,7 @@ SHARES = (
     ("`outreach.sync.push._Context` (the batch's reads and scope)", "outreach/sync/push.py", "__init__"),
     ("`outreach.sync.items.parse_visit` (checking each item, content hash)", "outreach/sync/items.py", "parse_visit"),
     ("`outreach.rowsql.insert_rows` (visits, outcomes, states, change log)", "outreach/rowsql.py", "insert_rows"),
-    ("`outreach.projection.projection_apply`", "outreach/projection.py", "projection_apply"),
+    ("`outreach.visits.projection.projection_apply`", "outreach/visits/projection.py", "projection_apply"),
     ("Django's SQL compiler (the queryset reads and small writes left)", "django/db/models/sql/compiler.py",
      "execute_sql"),
 )  # fmt: skip

@@ -94,7 +94,7 @@ def _stop(process: subprocess.Popen, name: str) -> None:
 def gunicorn(args: str):
     port = free_port()
     log = open(WORK / "sync-gunicorn.log", "w")
-    command = [str(VENV_BIN / "gunicorn"), "outreach.wsgi:application", "-b", f"127.0.0.1:{port}", "--timeout", "120",
+    command = [str(VENV_BIN / "gunicorn"), "outreach.config.wsgi:application", "-b", f"127.0.0.1:{port}", "--timeout", "120",
                "--no-control-socket",
                *args.split()]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, env=child_env(), stdout=log, stderr=subprocess.STDOUT)
@@ -126,7 +126,7 @@ def celery_worker():
                "--without-gossip", "--without-mingle", "--without-heartbeat"]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, env=child_env(), stdout=log, stderr=subprocess.STDOUT)
     try:
-        from outreach.celery import app
+        from outreach.config.celery import app
 
         deadline = time.monotonic() + 60
         while not app.control.ping(timeout=0.5):

@@ -216,7 +216,7 @@ Targets: {"; ".join(f"`{k}` — {v[3]}" for k, v in TARGETS.items())}.
   including Python start-up). `bench/fixtures.py` then adds {context['clients']} push teams (a new
   team and one new field member per ward, owning the turfs of the ward's first two residential
   groups, ≈500 households) and the pull team (below); then `ANALYZE`.
-- **Server.** `gunicorn outreach.wsgi:application {context['gunicorn']}` with
+- **Server.** `gunicorn outreach.config.wsgi:application {context['gunicorn']}` with
   `DJANGO_SETTINGS_MODULE=bench.settings` (the app's settings, DEBUG off, persistent
   database connections, the naive endpoint routed), plus `celery -A outreach worker
   --pool=solo` with a Redis broker, as in production. Both are subprocesses the run stops.

@@ -13,8 +13,8 @@ needs and production has anyway.
 - Logging at WARNING, so the request log does not cost CPU on a 2-core machine.
 """
 
-from outreach.settings import *  # noqa: F403
-from outreach.settings import DATABASES, envint
+from outreach.config.settings import *  # noqa: F403
+from outreach.config.settings import DATABASES, envint
 
 ROOT_URLCONF = "bench.urls"
 DEBUG = False

@@ -7,5 +7,5 @@ from .naive import NaivePushView
 
 urlpatterns = [
     path("bench/naive-push", NaivePushView.as_view(), name="bench-naive-push"),
-    path("", include("outreach.urls")),
+    path("", include("outreach.config.urls")),
 ]

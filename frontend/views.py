@@ -1,23 +1,19 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from outreach.access import Capability, access_for, role_grants_of
 from outreach.models import Role
-from outreach.selectors import user_role_grants
-
-# Which pages each role starts from (the packages under frontend/).
-_LINKS_BY_ROLE = {
-    Role.FIELD_MEMBER: ["app"],
-    Role.GROUP_LEADER: ["app", "leaders", "reports"],
-    Role.COMMUNE_POLICE: ["app", "leaders", "reports"],
-    Role.PROVINCE_LEADER: ["reports"],
-    Role.ADMIN: ["app", "leaders", "reports"],
-}
 
 
 @login_required
 def home(request):
-    grants = list(user_role_grants(user=request.user))
-    links = {link for g in grants for link in _LINKS_BY_ROLE.get(g.role, [])}
-    if request.user.is_superuser:
-        links |= {"app", "leaders", "reports"}
-    return render(request, "frontend/home.html", {"grants": grants, "links": links})
+    """The pages the user may start from (the packages under frontend/), by capability."""
+    access = access_for(user=request.user)
+    links = set()
+    if access.anywhere(Capability.RECORD_VISITS) or Role.FIELD_MEMBER in access.roles:
+        links.add("app")
+    if access.anywhere(Capability.MANAGE_TURFS):
+        links.add("leaders")
+    if access.anywhere(Capability.READ_REPORTS):
+        links.add("reports")
+    return render(request, "frontend/home.html", {"grants": role_grants_of(user=request.user), "links": links})

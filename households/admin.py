@@ -2,9 +2,9 @@
 
 The admin is the back office of ward police and the project team. It shows the personal
 data of whole communes (Decree 13/2023), so every queryset, every foreign-key choice and
-every sidebar filter is cut down to the subtrees of the user's role grants; superusers see
-everything. The scoping helpers live here, in the lower layer, and outreach/admin.py reuses
-them. Search goes through the stored diacritics-free keys (address_key, name_key) because
+every sidebar filter is cut down to the user's Capability.ADMINISTER scope from
+outreach.access (commune police, province leadership and admins in their areas; superusers
+everywhere). The scoping helpers live here and outreach/admin.py reuses them. Search goes through the stored diacritics-free keys (address_key, name_key) because
 officers type "doi can" on desktops without a Vietnamese keyboard.
 """
 
@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from outreach.selectors import areas_visible_to
+from outreach.access import AreaScope, Capability, area_scope
 
 from .models import Area, Household, Resident, Turf
 from .text import search_key
@@ -31,26 +31,17 @@ FILTER_MAX_CHOICES = 200
 ADDRESS_PARTS = ("house_number", "lane", "street", "building", "floor", "unit")
 
 
-def visible_areas(request) -> QuerySet[Area] | None:
-    """The user's areas, or None for a superuser so callers skip the filter altogether.
-    Cached on the request: a changelist asks for it from several filters and widgets."""
-    if request.user.is_superuser:
-        return None
-    if not hasattr(request, "_tungnha_areas"):
-        request._tungnha_areas = areas_visible_to(user=request.user)
-    return request._tungnha_areas
+def admin_scope(request) -> AreaScope:
+    """Where the user may administer. Cached on the request: a changelist asks for it from
+    several filters and widgets."""
+    if not hasattr(request, "_tungnha_scope"):
+        request._tungnha_scope = area_scope(user=request.user, capability=Capability.ADMINISTER)
+    return request._tungnha_scope
 
 
 def scope_queryset(qs: QuerySet, request, area_lookup: str) -> QuerySet:
     """Rows whose area (reached through `area_lookup`, "" for Area itself) the user may see."""
-    areas = visible_areas(request)
-    if areas is None:
-        return qs
-    return qs.filter(**{f"{area_lookup}__in" if area_lookup else "pk__in": areas})
-
-
-def path_lookup(area_lookup: str) -> str:
-    return f"{area_lookup}__path" if area_lookup else "path"
+    return admin_scope(request).filter(qs, area_lookup)
 
 
 def keyed_search(qs: QuerySet, term: str, fields: list[str]) -> tuple[QuerySet, bool]:
@@ -70,7 +61,7 @@ class ScopedChoicesMixin:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         related_admin = self.admin_site._registry.get(db_field.related_model)
-        if "queryset" not in kwargs and isinstance(related_admin, AreaScopedAdmin) and not request.user.is_superuser:
+        if "queryset" not in kwargs and isinstance(related_admin, AreaScopedAdmin) and not admin_scope(request).everything:
             kwargs["queryset"] = related_admin.get_queryset(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -113,11 +104,10 @@ class AreaFilter(admin.SimpleListFilter):
 
     title = _("địa bàn")
     parameter_name = "area"
-    path_lookup = "area__path"
+    area_lookup = "area"  # from the listed model to its Area
 
     def _visible(self, request, qs: QuerySet[Area]) -> QuerySet[Area]:
-        areas = visible_areas(request)
-        return qs if areas is None else qs.filter(pk__in=areas)
+        return admin_scope(request).filter(qs)
 
     def _selected(self, request) -> Area | None:
         value = self.value() or ""
@@ -128,8 +118,8 @@ class AreaFilter(admin.SimpleListFilter):
         if selected:
             shown = Area.objects.filter(Q(path__in=selected.ancestors_paths()) | Q(parent=selected))
         else:
-            user = request.user
-            roots = Area.objects.filter(**({"parent": None} if user.is_superuser else {"role_grants__user": user}))
+            scope = admin_scope(request)
+            roots = Area.objects.filter(Q(parent=None) if scope.everything else Q(path__in=scope.top_paths()))
             children = list(Area.objects.filter(parent__in=roots).values_list("pk", flat=True)[:FILTER_MAX_CHOICES])
             if len(children) == FILTER_MAX_CHOICES:  # every province's communes: list the provinces only
                 children = []
@@ -142,11 +132,11 @@ class AreaFilter(admin.SimpleListFilter):
         if not self.value():
             return queryset
         selected = self._selected(request)
-        return queryset.filter(**{f"{self.path_lookup}__startswith": selected.path}) if selected else queryset.none()
+        return queryset.filter(selected.subtree(self.area_lookup)) if selected else queryset.none()
 
 
-def area_filter(path: str) -> type[AreaFilter]:
-    return type("AreaFilter", (AreaFilter,), {"path_lookup": path})
+def area_filter(area_lookup: str) -> type[AreaFilter]:
+    return type("AreaFilter", (AreaFilter,), {"area_lookup": area_lookup})
 
 
 class ScopedRelatedFilter(admin.RelatedFieldListFilter):
@@ -162,7 +152,7 @@ class ScopedRelatedFilter(admin.RelatedFieldListFilter):
         if lookup is not None and area_id.isdigit():
             area = Area.objects.filter(pk=area_id).first()
             if area:
-                qs = qs.filter(**{f"{path_lookup(lookup)}__startswith": area.path})
+                qs = qs.filter(area.subtree(lookup))
         rows = list(qs[: FILTER_MAX_CHOICES + 1])
         return [] if len(rows) > FILTER_MAX_CHOICES else [(obj.pk, str(obj)) for obj in rows]
 
@@ -179,7 +169,7 @@ class AreaAdmin(AreaScopedAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name == "parent" and not request.user.is_superuser:
+        if db_field.name == "parent" and not admin_scope(request).everything:
             field.required = True  # only superusers create top-level areas
         return field
 
@@ -187,7 +177,7 @@ class AreaAdmin(AreaScopedAdmin):
 @admin.register(Turf)
 class TurfAdmin(AreaScopedAdmin):
     list_display = ("name", "kind", "area")
-    list_filter = ("kind", area_filter("area__path"))
+    list_filter = ("kind", area_filter("area"))
     search_fields = ("name", "area__name", "area__code")
     list_select_related = ("area",)
     autocomplete_fields = ("area",)
@@ -228,7 +218,7 @@ class ResidentInline(admin.TabularInline):
 class HouseholdAdmin(AreaScopedAdmin):
     form = HouseholdForm
     list_display = ("address_text", "head_name", "area", "turf")
-    list_filter = (area_filter("area__path"), ("turf", ScopedRelatedFilter))
+    list_filter = (area_filter("area"), ("turf", ScopedRelatedFilter))
     list_select_related = ("area", "turf", "turf__area")
     search_fields = ("address_key",)  # shows the box; the search itself is below
     search_help_text = _("Địa chỉ hoặc tên người trong hộ, gõ có dấu hay không dấu đều được.")
@@ -250,7 +240,7 @@ class ResidentAdmin(AreaScopedAdmin):
     list_display = ("full_name", "birth", "age", "eligible", "id_number", "phone", "residence_status",
                     "vneid_level1", "vneid_level2", "household")  # fmt: skip
     list_filter = ("residence_status", "vneid_level1", "vneid_level2", "elderly_alone", "disabled", "sick",
-                   area_filter("household__area__path"))  # fmt: skip
+                   area_filter("household__area"))  # fmt: skip
     list_select_related = ("household",)
     search_fields = ("name_key",)
     search_help_text = _("Tên (có dấu hay không dấu), địa chỉ, số định danh hoặc số điện thoại.")

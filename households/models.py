@@ -58,13 +58,24 @@ class Area(models.Model):
             if old_path and old_path != self.path:
                 # Re-parented (districts abolished in 2025) or re-coded: the subtree follows,
                 # or every "inside this area?" check would silently lose it.
-                Area.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                Area.objects.filter(Area.subtree_q(old_path)).exclude(pk=self.pk).update(
                     path=Concat(Value(self.path), Substr("path", len(old_path) + 1)),
                     depth=F("depth") + (self.depth - (old_path.count("/") - 2)),
                 )
 
     def contains(self, other: "Area") -> bool:
         return other.path.startswith(self.path)
+
+    @staticmethod
+    def subtree_q(path: str, lookup: str = "") -> Q:
+        """Rows whose area (reached through `lookup`, e.g. "household__area"; "" for Area
+        itself) lies in the subtree at `path`. The one spelling of "inside this area" on the
+        database: scopes (outreach.access) and subtree reads build on it."""
+        return Q(**{f"{lookup}__path__startswith" if lookup else "path__startswith": path})
+
+    def subtree(self, lookup: str = "") -> Q:
+        """`subtree_q` of this area: `Household.objects.filter(area.subtree("area"))`."""
+        return Area.subtree_q(self.path, lookup)
 
     def ancestors_paths(self) -> list[str]:
         parts = self.path.strip("/").split("/")

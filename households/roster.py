@@ -222,7 +222,7 @@ def _parse_row(row: dict, groups) -> tuple[Resident, dict, Area]:
 
 def _group_resolver(area: Area, has_column: bool):
     """Group code or name -> a leaf Area inside `area`, or an error message."""
-    subtree = list(Area.objects.filter(path__startswith=area.path))
+    subtree = list(Area.objects.filter(area.subtree()))
     parents = {a.parent_id for a in subtree}
     by_code = {a.code.lower(): [a] for a in subtree}
     by_name: dict[str, list[Area]] = {}
@@ -256,7 +256,7 @@ def _check_registry(rows: list[tuple[int, Resident, Household]], area: Area) -> 
     names = sorted({search_key(r.full_name) for _, r, _ in rows if not r.id_number})
     seen = set()
     for start in range(0, len(names), 500):
-        seen |= set(Resident.objects.filter(household__area__path__startswith=area.path,
+        seen |= set(Resident.objects.filter(area.subtree("household__area"),
                                             name_key__in=names[start : start + 500])
                     .values_list("name_key", "birth_year", "household__address_key"))  # fmt: skip
     for line, resident, household in rows:
@@ -372,7 +372,7 @@ def _rollups_mark_dirty(*, group_ids: set[int]) -> None:
     Bulk inserts send no signals, so mark the groups for recount here, in the import's own
     transaction: the periodic reconciler drains the marks even if the refresh task is lost."""
     from outreach.models import Campaign  # the campaign layer sits above the registry
-    from outreach.rollups import rollups_mark_dirty, rollups_schedule_refresh
+    from outreach.rollups.services import rollups_mark_dirty, rollups_schedule_refresh
 
     campaign_ids = set(Campaign.objects.filter(is_active=True).values_list("id", flat=True))
     if campaign_ids and group_ids:

@@ -7,15 +7,15 @@ from .text import search_key
 
 
 def area_subtree(*, area: Area) -> QuerySet[Area]:
-    return Area.objects.filter(path__startswith=area.path)
+    return Area.objects.filter(area.subtree())
 
 
 def households_in_area(*, area: Area) -> QuerySet[Household]:
-    return Household.objects.filter(area__path__startswith=area.path)
+    return Household.objects.filter(area.subtree("area"))
 
 
 def residents_in_area(*, area: Area) -> QuerySet[Resident]:
-    return Resident.objects.filter(household__area__path__startswith=area.path)
+    return Resident.objects.filter(area.subtree("household__area"))
 
 
 def resident_search(*, query: str, within: QuerySet[Resident] | None = None) -> QuerySet[Resident]:

@@ -18,14 +18,14 @@ from .models import (
     AreaDailySnapshot, AreaRollup, Assignment, Campaign, HouseholdState, OutcomeCode, OutcomeScope, Quota,
     ResidentState, RoleGrant, Team, TeamMembership, Visit, VisitResidentOutcome,
 )  # fmt: skip
-from .services import turf_assign
-from .turfs import assignment_check
+from .turfs.services import turf_assign
+from .turfs.cutting import assignment_check
 
 
 @admin.register(RoleGrant)
 class RoleGrantAdmin(AreaScopedAdmin):
     list_display = ("user", "role", "area")
-    list_filter = ("role", area_filter("area__path"))
+    list_filter = ("role", area_filter("area"))
     search_fields = ("user__username", "user__first_name", "user__last_name", "area__code", "area__name")
     list_select_related = ("user", "area")
     autocomplete_fields = ("user", "area")
@@ -40,7 +40,7 @@ class TeamMembershipInline(ScopedInline):
 @admin.register(Team)
 class TeamAdmin(AreaScopedAdmin):
     list_display = ("name", "area", "member_count")
-    list_filter = (area_filter("area__path"),)
+    list_filter = (area_filter("area"),)
     search_fields = ("name", "area__name", "area__code")
     list_select_related = ("area",)
     autocomplete_fields = ("area",)
@@ -75,7 +75,7 @@ class AssignmentAdmin(AreaScopedAdmin):
 
     area_lookup = "turf__area"
     list_display = ("turf", "team", "campaign", "assigned_by", "assigned_at", "ended_at")
-    list_filter = ("campaign", OpenAssignmentFilter, area_filter("turf__area__path"), ("team", ScopedRelatedFilter))
+    list_filter = ("campaign", OpenAssignmentFilter, area_filter("turf__area"), ("team", ScopedRelatedFilter))
     search_fields = ("turf__name", "team__name")
     list_select_related = ("turf", "turf__area", "team", "campaign", "assigned_by")
     autocomplete_fields = ("turf", "team")
@@ -127,7 +127,7 @@ class CampaignAdmin(admin.ModelAdmin):
 @admin.register(Quota)
 class QuotaAdmin(AreaScopedAdmin):
     list_display = ("campaign", "area", "registered_target", "activated_target")
-    list_filter = ("campaign", area_filter("area__path"))
+    list_filter = ("campaign", area_filter("area"))
     search_fields = ("area__name", "area__code")
     list_select_related = ("campaign", "area")
     autocomplete_fields = ("area",)
@@ -162,7 +162,7 @@ class VisitAdmin(ReadOnlyMixin, AreaScopedAdmin):
     area_lookup = "household__area"
     list_display = ("household", "campaign", "team", "recorded_by", "device_time", "server_time", "outcome")
     list_filter = ("campaign", ("team", ScopedRelatedFilter), ("outcome", HouseholdOutcomeFilter),
-                   ("device_time", admin.DateFieldListFilter), area_filter("household__area__path"))  # fmt: skip
+                   ("device_time", admin.DateFieldListFilter), area_filter("household__area"))  # fmt: skip
     list_select_related = ("household", "campaign", "team", "recorded_by", "outcome")
     search_fields = ("household__address_key",)
     search_help_text = _("Địa chỉ hộ, gõ có dấu hay không dấu đều được.")
@@ -179,7 +179,7 @@ class HouseholdStateAdmin(ReadOnlyMixin, AreaScopedAdmin):
     area_lookup = "household__area"
     list_display = ("household", "campaign", "last_outcome", "reached", "needs_revisit", "revisit_after",
                     "visit_count", "last_device_time")  # fmt: skip
-    list_filter = ("campaign", "reached", "needs_revisit", area_filter("household__area__path"))
+    list_filter = ("campaign", "reached", "needs_revisit", area_filter("household__area"))
     list_select_related = ("household", "campaign", "last_outcome")
 
 
@@ -187,7 +187,7 @@ class HouseholdStateAdmin(ReadOnlyMixin, AreaScopedAdmin):
 class ResidentStateAdmin(ReadOnlyMixin, AreaScopedAdmin):
     area_lookup = "resident__household__area"
     list_display = ("resident", "campaign", "last_outcome", "last_reason", "interest", "last_device_time")
-    list_filter = ("campaign", "interest", area_filter("resident__household__area__path"))
+    list_filter = ("campaign", "interest", area_filter("resident__household__area"))
     list_select_related = ("resident", "campaign", "last_outcome", "last_reason")
 
 
@@ -198,13 +198,13 @@ ROLLUP_COLUMNS = ("households_total", "households_visited", "households_revisit"
 @admin.register(AreaRollup)
 class AreaRollupAdmin(ReadOnlyMixin, AreaScopedAdmin):
     list_display = ("area", "campaign", *ROLLUP_COLUMNS, "computed_at")
-    list_filter = ("campaign", area_filter("area__path"))
+    list_filter = ("campaign", area_filter("area"))
     list_select_related = ("area", "campaign")
 
 
 @admin.register(AreaDailySnapshot)
 class AreaDailySnapshotAdmin(ReadOnlyMixin, AreaScopedAdmin):
     list_display = ("day", "area", "campaign", *ROLLUP_COLUMNS)
-    list_filter = ("campaign", area_filter("area__path"))
+    list_filter = ("campaign", area_filter("area"))
     list_select_related = ("area", "campaign")
     date_hierarchy = "day"

@@ -7,4 +7,4 @@ class OutreachConfig(AppConfig):
     verbose_name = _("Chiến dịch")
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the receivers
+        from .sync import signals  # noqa: F401 - connects the receivers

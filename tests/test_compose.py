@@ -29,7 +29,7 @@ from django.urls import resolve
 BASE_DIR = Path(__file__).resolve().parent.parent
 COMPOSE = BASE_DIR / "docker-compose.yml"
 DOCKERFILE = BASE_DIR / "Dockerfile"
-SETTINGS = BASE_DIR / "outreach" / "settings.py"
+SETTINGS = BASE_DIR / "outreach" / "config" / "settings.py"
 
 INFRA = ("postgres", "redis")
 APP = ("web", "worker", "beat")
@@ -334,7 +334,7 @@ def test_it_configures_django_for_production_from_that_environment(services):
     # A fresh interpreter: settings are read once per process, and this one already has the
     # test settings.
     probe = (
-        "import json, outreach.settings as s; d = s.DATABASES['default']; print(json.dumps({"
+        "import json, outreach.config.settings as s; d = s.DATABASES['default']; print(json.dumps({"
         "'debug': s.DEBUG, 'engine': d['ENGINE'], 'host': d['HOST'], 'eager': s.CELERY_TASK_ALWAYS_EAGER,"
         "'broker': s.CELERY_BROKER_URL, 'hosts': s.ALLOWED_HOSTS, 'key': s.SECRET_KEY,"
         "'secure': [s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE], 'proxy': s.SECURE_PROXY_SSL_HEADER}))"

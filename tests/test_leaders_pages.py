@@ -13,7 +13,7 @@ from django.utils import timezone
 from households.models import Household, ResidenceStatus, Resident, Turf
 from households.services import household_create, resident_create
 from outreach.models import Assignment, Campaign, SyncChange, Team, Visit, VisitResidentOutcome
-from outreach.services import turf_assign
+from outreach.turfs.services import turf_assign
 
 from .sync_helpers import activated, client_for, push, statuses, visit
 from .test_sync_pull import pull, rows

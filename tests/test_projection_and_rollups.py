@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from households.models import VNEID_RANK, Area, Household, Resident
 from outreach.models import AreaDailySnapshot, AreaRollup, HouseholdState, ResidentState, RollupDirty, Visit
-from outreach.models.rollups import RollupCounts
-from outreach.projection import projection_rebuild
-from outreach.rollups import rollups_rebuild, rollups_refresh
+from outreach.rollups.models import RollupCounts
+from outreach.visits.projection import projection_rebuild
+from outreach.rollups.services import rollups_rebuild, rollups_refresh
 
 from .fixtures import build_world
 from .sync_helpers import client_for, push, statuses, visit
@@ -131,12 +131,12 @@ def test_it_marks_touched_groups_and_refreshes_them_after_commit(world, django_c
 def test_it_keeps_the_dirty_mark_when_the_broker_is_down(world, django_capture_on_commit_callbacks, settings):
     from unittest import mock
 
-    with mock.patch("outreach.tasks.rollups_refresh_task.apply_async", side_effect=ConnectionError("redis down")):
+    with mock.patch("outreach.rollups.tasks.rollups_refresh_task.apply_async", side_effect=ConnectionError("redis down")):
         with django_capture_on_commit_callbacks(execute=True):
             response = push(client_for(world.alice), [visit(world, world.households_a[0])])
     assert response.json()["results"][0]["status"] == "accepted"
     assert RollupDirty.objects.filter(area=world.group1).exists()
-    from outreach.rollups import rollups_reconcile
+    from outreach.rollups.services import rollups_reconcile
 
     assert rollups_reconcile() >= 1
     assert AreaRollup.objects.get(area=world.group1).households_visited == 1

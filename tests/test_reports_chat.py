@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from outreach.models import AreaDailySnapshot, AreaRollup, Quota
-from outreach.rollups import rollups_rebuild
+from outreach.rollups.services import rollups_rebuild
 
 from .sync_helpers import client_for
 from .test_reports_naive import naive_counts, scenario  # noqa: F401 - the fixture
@@ -80,7 +80,7 @@ def test_it_costs_the_same_queries_for_more_groups(scenario):
     from django.test.utils import CaptureQueriesContext
 
     from households.models import Area, AreaKind
-    from outreach.rollups import rollups_rebuild
+    from outreach.rollups.services import rollups_rebuild
 
     world = scenario.world
     client = client_for(world.police)

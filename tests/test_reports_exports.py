@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from households.models import Resident
-from outreach.dashboards.lists import list_spec
+from outreach.reports.lists import list_spec
 from outreach.models import Assignment
 
 from .sync_helpers import client_for, push, statuses, visit

@@ -185,7 +185,7 @@ def test_it_costs_the_same_queries_for_a_short_and_a_full_page(scenario, kind):
     Assignment.objects.create(campaign=world.campaign, turf=turf, team=world.team_b)
     homes = many_households(turf, "Phố Liễu Giai", 60)
     Resident.objects.filter(household__in=homes).update(phone="+84912000000")
-    from outreach.rollups import rollups_refresh
+    from outreach.rollups.services import rollups_refresh
 
     from .sync_helpers import push, statuses, visit
 

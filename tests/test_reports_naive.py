@@ -4,7 +4,7 @@
 Ba Đình page may ever show) through the real sync API, then refreshes the rollups, as the
 Celery task would. The naive_* functions recount what the pages show straight from the
 Visit and VisitResidentOutcome rows and the registry, sharing no code with
-outreach.rollups or outreach.dashboards; the tests compare the pages with them.
+outreach.rollups.services or outreach.reports; the tests compare the pages with them.
 """
 
 import datetime
@@ -16,7 +16,7 @@ from django.utils import timezone
 from households.models import Area, Household, Resident
 from households.services import household_create, resident_create
 from outreach.models import AreaRollup, Quota, Visit, VisitResidentOutcome
-from outreach.rollups import rollups_refresh
+from outreach.rollups.services import rollups_refresh
 
 from .sync_helpers import client_for, push, statuses, visit
 

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from households.models import Area, AreaKind
-from outreach.dashboards.forecast import ForecastStatus, forecast_quota
+from outreach.reports.forecast import ForecastStatus, forecast_quota
 from outreach.models import AreaDailySnapshot, AreaRollup, Campaign, Quota
-from outreach.rollups import rollups_rebuild
+from outreach.rollups.services import rollups_rebuild
 from tests.fixtures import make_households
 
 from .sync_helpers import client_for

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from households.models import Area, AreaKind
 from outreach.models import AreaDailySnapshot, AreaRollup, Assignment, Quota
-from outreach.rollups import rollups_rebuild, rollups_refresh
+from outreach.rollups.services import rollups_rebuild, rollups_refresh
 
 from .sync_helpers import client_for, push, statuses, visit
 from .test_reports_naive import many_households, naive_counts, scenario  # noqa: F401 - the fixture

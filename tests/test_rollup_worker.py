@@ -12,7 +12,7 @@ import pytest
 import redis
 from django.conf import settings
 
-from outreach.celery import app as celery_app
+from outreach.config.celery import app as celery_app
 from outreach.models import AreaRollup, RollupDirty
 
 from .conftest import missing_service
@@ -111,7 +111,7 @@ def test_it_updates_rollups_through_a_real_worker_and_catches_up_after_it_stops(
         push(client, [visit(world, world.households_a[2])])
         broker.flushdb()
         worker.start()
-        from outreach.tasks import rollups_reconcile_task
+        from outreach.rollups.tasks import rollups_reconcile_task
 
         rollups_reconcile_task.delay()
         assert wait_for(lambda: visited(world.province) == 3), "the reconciler did not catch up"

@@ -3,7 +3,7 @@ import pytest
 from households.models import Household
 from households.services import household_update, resident_update
 from outreach.models import TeamMembership
-from outreach.services import turf_assign
+from outreach.turfs.services import turf_assign
 
 from .sync_helpers import activated, client_for, push, statuses, visit
 

@@ -1,4 +1,4 @@
-"""outreach.turfs: cutting a group into turfs, and what the phones learn of it."""
+"""outreach.turfs.cutting: cutting a group into turfs, and what the phones learn of it."""
 
 import threading
 from collections import Counter
@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from households.models import Household, Turf
 from households.services import household_create
 from outreach.models import Assignment, Campaign, SyncChange
-from outreach.services import turf_assign
-from outreach.turfs import (
+from outreach.turfs.services import turf_assign
+from outreach.turfs.cutting import (
     assignment_check, commune_of, households_move_to_turf, turf_create, turf_merge, turf_rename, turf_split,
 )  # fmt: skip
 

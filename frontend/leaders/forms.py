@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from households.models import Area, Household, Turf
 from outreach.models import Campaign, Team
-from outreach.selectors_turfs import LeaderScope, parse_section_key, section_q
-from outreach.turfs import assignment_check
+from outreach.access import AreaScope
+from outreach.turfs.selectors import parse_section_key, section_q
+from outreach.turfs.cutting import assignment_check
 
 OUT_OF_SCOPE_TURF = _("Khu vực đã chọn không thuộc phạm vi bạn quản lý hoặc không còn nữa. Hãy tải lại trang.")
 OUT_OF_SCOPE_HOUSEHOLD = _("Có hộ đã chọn không thuộc phạm vi này hoặc không còn nữa. Hãy tải lại trang.")
@@ -47,7 +48,7 @@ class AssignForm(forms.Form):
                         "invalid_choice": _("Tổ công tác đã chọn không còn nữa. Hãy tải lại trang.")},
     )  # fmt: skip
 
-    def __init__(self, *args, scope: LeaderScope, turf: Turf, commune: Area, **kwargs):
+    def __init__(self, *args, scope: AreaScope, turf: Turf, commune: Area, **kwargs):
         super().__init__(*args, **kwargs)
         self.scope, self.turf, self.commune = scope, turf, commune
 
@@ -61,7 +62,7 @@ class AssignForm(forms.Form):
                 _("Không giao được: tổ công tác đã chọn thuộc xã / phường khác, không phải %(commune)s."),
                 params={"commune": self.commune.name}, code="other_commune",
             )  # fmt: skip
-        if not self.scope.contains(team.area.path):
+        if not self.scope.covers(team.area):
             raise ValidationError(
                 _("Bạn chỉ giao được khu vực cho các tổ công tác thuộc địa bàn bạn quản lý."), code="team_out_of_scope"
             )

@@ -4,7 +4,7 @@ commune) cut a group into turfs, assign them to teams and see which turf lags.
 Scope first: a user without a group-leader, commune-police or admin grant gets 403 on every
 URL; an id in the URL outside their groups gets 404, whether it names a group, a turf or a
 campaign. Ids in a POST body are checked by the forms and refused with a message. Writes go
-through outreach.turfs and outreach.services.turf_assign, which log the sync changes the
+through outreach.turfs.cutting and outreach.turfs.services.turf_assign, which log the sync changes the
 phones pull; each write answers with a redirect, so a reload does not resubmit it.
 """
 
@@ -23,12 +23,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from households.models import Turf
-from outreach import turfs as turf_services
-from outreach.selectors_turfs import (
-    active_campaigns, group_totals, groups_in_scope, households_walk, households_without_turf, leader_scope,
+from outreach.access import Capability, area_scope, campaigns_active
+from outreach.turfs import cutting as turf_services
+from outreach.turfs.selectors import (
+    group_totals, groups_in_scope, households_walk, households_without_turf,
     open_assignment_team, stale_rows, team_choices, turf_rows, turfs_in_scope,
 )  # fmt: skip
-from outreach.services import turf_assign
+from outreach.turfs.services import turf_assign
 
 from .forms import NEW_TURF, AssignForm, MergeForm, MoveForm, SplitForm, StaleForm, TurfNameForm
 
@@ -42,7 +43,7 @@ def leader_required(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        scope = leader_scope(user=request.user)
+        scope = area_scope(user=request.user, capability=Capability.MANAGE_TURFS)
         if not scope.allowed:
             raise PermissionDenied(_("Trang này dành cho tổ trưởng dân phố, công an xã / phường và quản trị."))
         request.leader_scope = scope
@@ -100,7 +101,7 @@ def index(request):
     groups = list(groups_in_scope(scope=request.leader_scope))
     if len(groups) == 1:
         return redirect("leaders:turfs", group_id=groups[0].pk)
-    campaigns = active_campaigns()
+    campaigns = campaigns_active()
     campaign = _campaign(request, campaigns)
     rows = turf_rows(group_ids=[g.pk for g in groups], campaign=campaign, today=timezone.localdate())
     loose = households_without_turf(group_ids=[g.pk for g in groups])
@@ -127,7 +128,7 @@ def _turfs_context(request, group, campaigns, campaign, errors=()):
 @leader_required
 def turfs(request, group_id):
     group = _group(request, group_id)
-    campaigns = active_campaigns()
+    campaigns = campaigns_active()
     campaign = _campaign(request, campaigns)
     return render(request, "leaders/turfs.html", _turfs_context(request, group, campaigns, campaign))
 
@@ -156,7 +157,7 @@ def _households_context(request, group, campaigns, campaign, *, form=None, error
 @leader_required
 def households(request, group_id):
     group = _group(request, group_id)
-    campaigns = active_campaigns()
+    campaigns = campaigns_active()
     campaign = _campaign(request, campaigns)
     if request.method != "POST":
         return render(request, "leaders/households.html", _households_context(request, group, campaigns, campaign))
@@ -211,7 +212,7 @@ def _turf_context(request, turf, campaigns, campaign, errors=(), panel=""):
 @leader_required
 def turf(request, turf_id):
     turf_ = _turf(request, turf_id)
-    campaigns = active_campaigns()
+    campaigns = campaigns_active()
     campaign = _campaign(request, campaigns)
     return render(request, "leaders/turf.html", _turf_context(request, turf_, campaigns, campaign))
 
@@ -230,7 +231,7 @@ def stale(request):
         groups = [g for g in groups if str(g.pk) == only]
         if not groups:
             raise Http404(_("Không có tổ dân phố này trong phạm vi bạn quản lý."))
-    campaigns = active_campaigns()
+    campaigns = campaigns_active()
     campaign = _campaign(request, campaigns)
     now = timezone.now()
     rows = turf_rows(group_ids=[g.pk for g in groups], campaign=campaign, today=timezone.localdate())
@@ -252,7 +253,7 @@ def _back(request, turf, campaign):
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)
-    return redirect(_with_campaign(reverse("leaders:turf", args=[turf.pk]), campaign, active_campaigns()))
+    return redirect(_with_campaign(reverse("leaders:turf", args=[turf.pk]), campaign, campaigns_active()))
 
 
 @leader_required
@@ -263,7 +264,7 @@ def assign(request, turf_id):
     commune = turf_services.commune_of(group)
     form = AssignForm(request.POST, scope=request.leader_scope, turf=turf_, commune=commune)
     if not form.is_valid():
-        campaigns = active_campaigns()
+        campaigns = campaigns_active()
         campaign = form.cleaned_data.get("campaign") or (campaigns[0] if campaigns else None)
         errors = [_("Khu vực “%(turf)s”: %(error)s") % {"turf": turf_.name, "error": e} for e in _errors(form)]
         context = _turfs_context(request, group, campaigns, campaign, errors=errors)
@@ -283,7 +284,7 @@ def assign(request, turf_id):
 
 def _turf_write(request, turf_, form, write, success, panel=""):
     """Run one write on a turf page's form; re-render the page with the errors if refused."""
-    campaigns = active_campaigns()
+    campaigns = campaigns_active()
     campaign = _campaign(request, campaigns)
     errors = []
     if form.is_valid():

@@ -11,8 +11,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from outreach.dashboards.formatting import fmt_date, fmt_int
-from outreach.dashboards.progress import DayPoint
+from outreach.reports.formatting import fmt_date, fmt_int
+from outreach.reports.progress import DayPoint
 
 # Two drawings of the same chart: a narrow one for phones and a wide one for desktops, so
 # the labels are about 13 px on both instead of shrinking on one and swelling on the other.

@@ -22,8 +22,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from outreach.dashboards.formatting import phone_local
-from outreach.dashboards.lists import Column, ListSpec
+from outreach.reports.formatting import phone_local
+from outreach.reports.lists import Column, ListSpec
 
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"

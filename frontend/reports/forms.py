@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from households.models import Area, Turf
-from outreach.dashboards.lists import ListFilters
+from outreach.reports.lists import ListFilters
 from outreach.models import OutcomeCode, Team
 
 

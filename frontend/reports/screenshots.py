@@ -4,7 +4,7 @@
 
 --prepare builds the scratch database first: migrate, `seed_demo --scale 12 --households 900`
 (twelve wards of Hà Nội, so the city ranking has rows), past daily snapshots reconstructed
-from the visit log (outreach.dashboards.history) so the trend chart has a line, and a few
+from the visit log (outreach.reports.history) so the trend chart has a line, and a few
 visits pushed today through the real sync API so the chat report has a "today". Then a dev
 server on a free port, and headless Chromium (Playwright, Debian's /usr/bin/chromium) logs
 in as the demo users (congan: ward police, lanhdao: city leadership, totruong: group
@@ -46,9 +46,9 @@ def prepare() -> None:
     from django.utils import timezone
 
     from households.models import Area, Household
-    from outreach.dashboards.history import snapshots_backfill
+    from outreach.reports.history import snapshots_backfill
     from outreach.models import Campaign, HouseholdState
-    from outreach.rollups import rollups_refresh
+    from outreach.rollups.services import rollups_refresh
 
     campaign = Campaign.objects.get()
     today = timezone.localdate()
@@ -59,7 +59,7 @@ def prepare() -> None:
     police = get_user_model().objects.get(username="congan")
     ward = Area.objects.filter(kind="commune").order_by("path")[0]
     visited = HouseholdState.objects.filter(campaign=campaign).values("household_id")
-    homes = list(Household.objects.filter(area__path__startswith=ward.path).exclude(id__in=visited)
+    homes = list(Household.objects.filter(ward.subtree("area")).exclude(id__in=visited)
                  .prefetch_related("residents").order_by("id"))  # fmt: skip
     rng = random.Random(7)
     rng.shuffle(homes)
@@ -177,7 +177,7 @@ def main() -> int:
     options = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
         parser.error("set DATABASE_URL to a scratch database, e.g. sqlite:////tmp/reports.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "outreach.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "outreach.config.settings")
     sys.path.insert(0, str(ROOT))
     if options.prepare:
         prepare()

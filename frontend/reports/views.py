@@ -1,4 +1,4 @@
-"""Report pages: thin views over outreach.dashboards.
+"""Report pages: thin views over outreach.reports.
 
 Every view goes through `report_page`, which answers 403 to a user with no reporting role
 (field members), 404 for an area outside the user's grants, and picks the campaign from
@@ -21,16 +21,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from households.models import Area, AreaKind
-from outreach.dashboards.access import (
-    CampaignNotFound, ReportScope, area_breadcrumbs, campaign_choose, campaigns_for_reports, report_scope_for,
-    report_top_areas,
-)  # fmt: skip
-from outreach.dashboards.chat_report import chat_report
-from outreach.dashboards.forecast import forecast_quota
-from outreach.dashboards.formatting import phone_local, phone_spaced
-from outreach.dashboards.lists import SPECS, Column, list_filter_choices, list_queryset, list_row, list_spec
-from outreach.dashboards.progress import daily_series, progress_for_area
-from outreach.dashboards.ranking import SORT_KEYS, area_ranking, sort_rows, turf_ranking
+from outreach.access import Access, AreaScope, Capability, access_for
+from outreach.campaigns.selectors import campaigns_for_reports
+from outreach.reports.navigation import CampaignNotFound, area_breadcrumbs, campaign_choose, report_top_areas
+from outreach.reports.chat_report import chat_report
+from outreach.reports.forecast import forecast_quota
+from outreach.reports.formatting import phone_local, phone_spaced
+from outreach.reports.lists import SPECS, Column, list_filter_choices, list_queryset, list_row, list_spec
+from outreach.reports.progress import daily_series, progress_for_area
+from outreach.reports.ranking import SORT_KEYS, area_ranking, sort_rows, turf_ranking
 from outreach.models import Campaign
 
 from . import exports
@@ -42,7 +41,8 @@ PAGE_SIZE = 50
 
 @dataclass
 class Report:
-    scope: ReportScope
+    access: Access
+    scope: AreaScope  # where the user may read reports
     area: Area | None
     campaign: Campaign | None
     campaigns: list[Campaign]
@@ -58,7 +58,8 @@ def report_page(view):
     @login_required
     @functools.wraps(view)
     def wrapper(request, *args, area_id: int | None = None, **kwargs):
-        scope = report_scope_for(user=request.user)
+        access = access_for(user=request.user)
+        scope = access.scope(Capability.READ_REPORTS)
         if not scope.allowed:
             raise PermissionDenied
         area = None
@@ -71,7 +72,7 @@ def report_page(view):
             campaign = campaign_choose(campaigns=campaigns, requested=request.GET.get("campaign"))
         except CampaignNotFound:
             raise Http404 from None
-        report = Report(scope=scope, area=area, campaign=campaign, campaigns=campaigns, today=timezone.localdate())
+        report = Report(access=access, scope=scope, area=area, campaign=campaign, campaigns=campaigns, today=timezone.localdate())
         return view(request, report, *args, **kwargs)
 
     return wrapper
@@ -114,7 +115,7 @@ def _no_campaign(request, report: Report, tab: str):
 
 @report_page
 def index(request, report: Report):
-    areas = report_top_areas(user=request.user)
+    areas = report_top_areas(scope=report.scope)
     if len(areas) == 1:
         url = reverse("reports:progress", args=[areas[0].id])
         return redirect(f"{url}?{report.query}" if report.query else url)
@@ -230,9 +231,10 @@ def list_page(request, report: Report, kind: str):
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     columns = screen_columns(spec)
     now = timezone.now()
+    shown = report.access.resident_fields(report.area)
     rows = []
     for obj in page.object_list:
-        values = list_row(slug=kind, obj=obj, campaign=report.campaign)
+        values = list_row(slug=kind, obj=obj, campaign=report.campaign, shown=shown)
         rows.append([_cell(column, values, now) for column in columns])
     params = request.GET.copy()
     params.pop("page", None)
@@ -275,13 +277,16 @@ def _cell(column: Column, values: dict, now: datetime.datetime) -> dict:
 
 @report_page
 def list_export(request, report: Report, kind: str, fmt: str):
+    if not report.access.allows(Capability.EXPORT_PERSONAL_DATA, report.area):
+        raise PermissionDenied
     spec = _spec_or_404(report, kind)
     if report.campaign is None:
         raise Http404
     form, filters = _filters_for(request, report, spec)
     campaign, area = report.campaign, report.area
     queryset = list_queryset(slug=kind, area=area, campaign=campaign, filters=filters, today=report.today)
-    rows = (list_row(slug=kind, obj=obj, campaign=campaign) for obj in queryset.iterator(chunk_size=2000))
+    shown = report.access.resident_fields(area)
+    rows = (list_row(slug=kind, obj=obj, campaign=campaign, shown=shown) for obj in queryset.iterator(chunk_size=2000))
     filename = f"{kind}-{area.code}-{report.today:%Y%m%d}.{fmt}"
     if fmt == "csv":
         return exports.csv_response(spec=spec, rows=rows, filename=filename)

@@ -11,6 +11,7 @@ from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
+from ..access import campaign_current
 from ..models import Campaign
 from ..sync.errors import error_body
 from ..sync.pull import BadCursor, Cursor, sync_pull
@@ -72,13 +73,12 @@ class PullView(APIView):
         except BadCursor:
             return _refuse("bad_cursor", status.HTTP_400_BAD_REQUEST)
         campaign_id = request.query_params.get("campaign")
-        campaigns = Campaign.objects.filter(is_active=True)
         if campaign_id:
             if not campaign_id.isdigit():
                 return _refuse("unknown_campaign", status.HTTP_400_BAD_REQUEST)
-            campaign = get_object_or_404(campaigns, id=int(campaign_id))
+            campaign = get_object_or_404(Campaign.objects.filter(is_active=True), id=int(campaign_id))
         else:
-            campaign = campaigns.order_by("-start_date", "-id").first()
+            campaign = campaign_current()
             if campaign is None:
                 return _refuse("unknown_campaign", status.HTTP_404_NOT_FOUND)
         return Response(sync_pull(user=request.user, campaign=campaign, cursor=cursor))

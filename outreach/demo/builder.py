@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from households.models import Area, AreaKind, Household, ResidenceStatus, Resident, Turf
 from outreach.models import Assignment, Campaign, OutcomeCode, Quota, Team, Visit, VisitResidentOutcome
-from outreach.dashboards.history import snapshots_backfill
-from outreach.projection import projection_rebuild
-from outreach.rollups import rollups_rebuild
+from outreach.reports.history import snapshots_backfill
+from outreach.visits.projection import projection_rebuild
+from outreach.rollups.services import rollups_rebuild
 
 from . import names, places
 from .people import IdNumbers, make_household

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from outreach.outcome_codes import SEEDED_CODES
+from outreach.campaigns.codes import SEEDED_CODES
 
 
 def seed(apps, schema_editor):

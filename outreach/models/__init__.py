@@ -1,11 +1,14 @@
-"""Campaign work: campaigns and quotas, outcome codes, roles and teams, assignments, visits,
-the projection of visits onto households and residents, rollups and the sync change log."""
+"""Every model of the `outreach` app, gathered for Django's app registry and for callers
+that want one import line. Each model lives with its feature: campaigns and codes
+(`campaigns/`), roles (`access/`), teams and assignments (`turfs/`), visits and the
+projection's state rows (`visits/`), rollups (`rollups/`), the sync change log (`sync/`)."""
 
-from .campaigns import Campaign, OutcomeCode, OutcomeScope, Quota
-from .rollups import AreaDailySnapshot, AreaRollup, RollupDirty
-from .sync import SyncChange, SyncClock
-from .teams import Assignment, Role, RoleGrant, Team, TeamMembership
-from .visits import HouseholdState, ResidentState, Visit, VisitResidentOutcome
+from ..access.models import Role, RoleGrant
+from ..campaigns.models import Campaign, OutcomeCode, OutcomeScope, Quota
+from ..rollups.models import AreaDailySnapshot, AreaRollup, RollupDirty
+from ..sync.models import SyncChange, SyncClock
+from ..turfs.models import Assignment, Team, TeamMembership
+from ..visits.models import HouseholdState, ResidentState, Visit, VisitResidentOutcome
 
 __all__ = [
     "Campaign", "OutcomeCode", "OutcomeScope", "Quota", "AreaDailySnapshot", "AreaRollup", "RollupDirty", "SyncChange", "SyncClock",

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 from django.db.models import Max, Q
 
-from households.models import Household, Resident, Turf
+from households.models import Area, Household, Resident, Turf
 
+from ..access import Capability, FieldScope, field_scope, mask_id_number
 from ..models import Assignment, Campaign, HouseholdState, OutcomeCode, ResidentState, SyncChange, Visit
-from .scope import OFFICER_ROLES, team_ids_of, team_turfs
 
 PAGE_SIZE = 500
 HOUSEHOLD_FIELDS = ["id", "turf", "house_number", "lane", "street", "building", "floor", "unit", "address", "walk_key",
@@ -55,11 +55,12 @@ class Cursor:
 
 def sync_pull(*, user, campaign: Campaign, cursor: Cursor | None, limit: int | None = None) -> dict:
     limit = limit or PAGE_SIZE
-    turfs = team_turfs(user=user, campaign_id=campaign.id)
-    packer = _Packer(user=user, campaign=campaign)
+    scope = field_scope(user=user, campaign_id=campaign.id)
+    turfs = scope.turf_team
+    packer = _Packer(scope=scope, campaign=campaign)
     if cursor is None or cursor.kind == "f":
         return _full_page(packer, turfs, cursor, limit)
-    return _changes_page(packer, turfs, team_ids_of(user=user), cursor, limit, user_id=user.id)
+    return _changes_page(packer, turfs, list(scope.team_ids), cursor, limit, user_id=user.id)
 
 
 def _full_page(packer, turfs: dict[int, int], cursor: Cursor | None, limit: int) -> dict:
@@ -121,10 +122,20 @@ def _iso(value) -> str | None:
 class _Packer:
     """Turns rows into the compact wire format, scoped to what the user's role may see."""
 
-    def __init__(self, *, user, campaign: Campaign):
+    def __init__(self, *, scope: FieldScope, campaign: Campaign):
         self.campaign = campaign
-        # Volunteers see only what the work needs (Decree 13/2023): the last 4 ID digits.
-        self.full_ids = user.is_superuser or user.role_grants.filter(role__in=OFFICER_ROLES).exists()
+        # Volunteers see only what the work needs (Decree 13/2023): the last 4 ID digits;
+        # the full number only in the areas where the user's role shows it.
+        self.full_ids = scope.access.scope(Capability.SEE_FULL_ID)
+        self.full_id_households: set[int] = set()
+
+    def _full_ids_of(self, households: list[Household]) -> set[int]:
+        if self.full_ids.everything:
+            return {h.id for h in households}
+        if not self.full_ids.allowed:  # a volunteer: no query at all
+            return set()
+        paths = dict(Area.objects.filter(id__in={h.area_id for h in households}).values_list("id", "path"))
+        return {h.id for h in households if self.full_ids.covers(paths[h.area_id])}
 
     def header(self, turfs: dict[int, int]) -> dict:
         codes = OutcomeCode.objects.filter(is_active=True).filter(Q(campaign__isnull=True) | Q(campaign=self.campaign))
@@ -139,6 +150,7 @@ class _Packer:
 
     def households(self, households: list[Household]) -> dict:
         ids = [h.id for h in households]
+        self.full_id_households = self._full_ids_of(households)
         states = {s.household_id: s for s in HouseholdState.objects.filter(campaign=self.campaign, household_id__in=ids)
                   .select_related("last_outcome")}  # fmt: skip
         residents = list(Resident.objects.filter(household_id__in=ids).order_by("household_id", "id"))
@@ -163,8 +175,8 @@ class _Packer:
 
     def _resident(self, r: Resident, state: ResidentState | None) -> list:
         id_number = r.id_number or ""
-        if id_number and not self.full_ids:
-            id_number = "•" * 8 + id_number[-4:]
+        if r.household_id not in self.full_id_households:
+            id_number = mask_id_number(id_number)
         support = (1 if r.elderly_alone else 0) | (2 if r.disabled else 0) | (4 if r.sick else 0)
         # birth_year only when the date is unknown: the phone reads the year off the date.
         return [r.id, r.household_id, r.full_name, _iso(r.birth_date), None if r.birth_date else r.birth_year,

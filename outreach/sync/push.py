@@ -19,14 +19,14 @@ from django.utils import timezone
 from households.models import Household, Resident, Turf
 from households.services import household_create, resident_create
 
+from ..access import FieldScope, field_scope
 from ..models import Campaign, OutcomeCode, OutcomeScope, SyncChange, Visit, VisitResidentOutcome
-from ..projection import NewOutcome, NewVisit, projection_apply
-from ..rollups import rollups_mark_dirty, rollups_schedule_refresh
+from ..visits.projection import NewOutcome, NewVisit, projection_apply
+from ..rollups.services import rollups_mark_dirty, rollups_schedule_refresh
 from ..rowsql import insert_rows, select_where_in, table
 from .changes import Change, changes_record
 from .errors import error_body
 from .items import HOUSEHOLD_TEXT_FIELDS, RESIDENT_FIELDS, ItemError, VisitItem, parse_visit
-from .scope import WriteScope
 
 log = logging.getLogger(__name__)
 MAX_ITEMS = 500
@@ -134,7 +134,7 @@ class _Context:
             if code[0] is not None:
                 found = _Code._make(code)
                 self.codes[(found.campaign_id, found.code)] = found
-        self.scopes = {cid: WriteScope(user=user, campaign_id=cid) for cid in self.campaigns}
+        self.scopes = {cid: field_scope(user=user, campaign_id=cid) for cid in self.campaigns}
         household_ids = {i.household_id for i in items if i.household_id}
         household_uuids = {i.household_uuid for i in items if i.household_uuid}
         household_uuids |= {i.new_household["client_uuid"] for i in items if i.new_household}
@@ -183,7 +183,7 @@ class _Context:
         return {"item": item, "campaign_id": campaign_id, "household": household, "new_household": new_household,
                 "team_id": team_id, "outcome": outcome, "parts": parts}  # fmt: skip
 
-    def _household(self, item: VisitItem, scope: WriteScope):
+    def _household(self, item: VisitItem, scope: FieldScope):
         if item.household_id:
             household = self.households.get(item.household_id)
         else:
@@ -191,7 +191,7 @@ class _Context:
             household = self.households_by_uuid.get(key) or self.pending_households.get(key)
         if household is not None:
             path = household.area_path if isinstance(household, _Household) else household.area.path
-            allowed, team_id = scope.team_for(household=household, area_path=path)
+            allowed, team_id = scope.team_for(turf_id=household.turf_id, area_path=path)
             if not allowed:
                 raise ItemError("household_out_of_scope", str(household.id or ""))
             return household, team_id, None
@@ -208,7 +208,7 @@ class _Context:
         except ValidationError as exc:
             raise ItemError("invalid_household", "; ".join(exc.messages)) from None
         self.pending_households[household.client_uuid] = household
-        allowed, team_id = scope.team_for(household=household, area_path=turf.area.path)
+        allowed, team_id = scope.team_for(turf_id=household.turf_id, area_path=turf.area.path)
         return household, team_id, household
 
     def _resident(self, part, household: Household | _Household, n: int):

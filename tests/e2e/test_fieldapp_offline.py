@@ -13,7 +13,7 @@ import outreach.api.views
 from households.models import Turf
 from households.services import household_create, resident_create
 from outreach.models import Assignment, Visit
-from outreach.services import turf_assign
+from outreach.turfs.services import turf_assign
 from tests.fixtures import build_world
 
 from .conftest import Phone

@@ -19,7 +19,7 @@ from django.utils import timezone
 from households.models import Turf
 from households.services import household_create, resident_create
 from outreach.models import Assignment
-from outreach.services import turf_assign
+from outreach.turfs.services import turf_assign
 from outreach.sync.push import sync_push
 from tests.fixtures import build_world
 

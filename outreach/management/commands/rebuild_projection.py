@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from outreach.models import Campaign
-from outreach.projection import projection_rebuild
-from outreach.rollups import rollups_rebuild
+from outreach.visits.projection import projection_rebuild
+from outreach.rollups.services import rollups_rebuild
 
 
 class Command(BaseCommand):

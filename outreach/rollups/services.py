@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from households.models import Area, AreaKind, Household, Resident, VneidStatus
 
-from .models import AreaDailySnapshot, AreaRollup, Campaign, RollupDirty
-from .models.rollups import RollupCounts
-from .rowsql import insert_rows
+from ..models import AreaDailySnapshot, AreaRollup, Campaign, RollupDirty
+from .models import RollupCounts
+from ..rowsql import insert_rows
 
 log = logging.getLogger(__name__)
 COUNTERS = RollupCounts.COUNTERS
@@ -63,7 +63,7 @@ def rollups_refresh(*, campaign_id: int) -> int:
     roots = {g.ancestors_paths()[0] for g in groups}
     never_counted = Area.objects.filter(kind=AreaKind.GROUP).exclude(rollups__campaign=campaign)
     for root in roots:
-        groups += list(never_counted.filter(path__startswith=root).exclude(id__in=[g.id for g in groups]))
+        groups += list(never_counted.filter(Area.subtree_q(root)).exclude(id__in=[g.id for g in groups]))
     _recount_groups(campaign=campaign, groups=groups)
     _resum_ancestors(campaign=campaign, groups=groups)
     # Only the marks nobody made again meanwhile; the others stay for the next round.

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from households.models import Area
 
-from .campaigns import Campaign
+from ..campaigns.models import Campaign
 
 
 class RollupCounts(models.Model):

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .rollups import rollups_daily, rollups_reconcile, rollups_refresh
+from .services import rollups_daily, rollups_reconcile, rollups_refresh
 
 
 @shared_task(name="outreach.rollups_refresh")

@@ -2,7 +2,7 @@
 
 Every selector here takes keyword-only typed arguments and costs a constant number of
 queries, whatever the number of rows it returns: figures come from AreaRollup and
-AreaDailySnapshot (kept current by outreach.rollups), never from counting residents on the
+AreaDailySnapshot (kept current by outreach.rollups.services), never from counting residents on the
 request path. The one exception is per-turf figures of ONE residential group
 (ranking.turf_ranking), which has no rollup and is counted with three aggregate queries.
 

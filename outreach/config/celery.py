@@ -4,8 +4,8 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "outreach.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "outreach.config.settings")
 
 app = Celery("outreach")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
+app.autodiscover_tasks(["outreach.rollups"])  # the tasks live with their feature

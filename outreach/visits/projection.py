@@ -17,8 +17,8 @@ from django.db import transaction
 
 from households.models import VNEID_RANK, Resident, VneidStatus
 
-from .models import Campaign, HouseholdState, OutcomeCode, ResidentState, Visit, VisitResidentOutcome
-from .rowsql import insert_rows, update_objects, update_rows
+from ..models import Campaign, HouseholdState, OutcomeCode, ResidentState, Visit, VisitResidentOutcome
+from ..rowsql import insert_rows, update_objects, update_rows
 
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 _RESIDENT_FIELDS = ["vneid_level1", "vneid_level2", "residence_status"]

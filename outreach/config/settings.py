@@ -12,7 +12,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
 def envstr(name: str, default: str = "") -> str:
@@ -62,8 +62,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "outreach.urls"
-WSGI_APPLICATION = "outreach.wsgi.application"
+ROOT_URLCONF = "outreach.config.urls"
+WSGI_APPLICATION = "outreach.config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -121,7 +121,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-FORMAT_MODULE_PATH = ["outreach.formats"]
+FORMAT_MODULE_PATH = ["outreach.config.formats"]
 USE_I18N = True
 # Django reads this one from settings only, not from the format modules.
 USE_THOUSAND_SEPARATOR = True

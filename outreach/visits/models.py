@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from households.models import Household, Resident
 
-from .campaigns import Campaign, Interest, OutcomeCode
-from .teams import Team
+from ..campaigns.models import Campaign, Interest, OutcomeCode
+from ..turfs.models import Team
 
 
 class Visit(models.Model):

@@ -17,69 +17,34 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from households.models import Area, AreaKind, Household, Resident, Turf, VneidStatus
 from households.text import natural_key, search_key
 
-from .models import Assignment, Campaign, HouseholdState, Role, RoleGrant, Team
+from ..access import AreaScope
+from ..models import Assignment, Campaign, HouseholdState, Team
 
-# The roles that cut and assign turfs: the group leader in their group; commune police and
-# admins in every group of their commune.
-MANAGER_ROLES = (Role.GROUP_LEADER, Role.COMMUNE_POLICE, Role.ADMIN)
-
-
-# ---------------------------------------------------------------- scope
+# ---------------------------------------------------------------- in scope
+# `scope` is the user's Capability.MANAGE_TURFS scope (outreach.access): the group leader
+# in their group; commune police and admins in every group of their commune.
 
 
-@dataclass(frozen=True)
-class LeaderScope:
-    """The subtrees in which a user may manage turfs, from their role grants."""
-
-    paths: tuple[str, ...]
-    everything: bool = False
-
-    @property
-    def allowed(self) -> bool:
-        return self.everything or bool(self.paths)
-
-    def q(self, lookup: str = "path") -> Q:
-        """Rows whose area path (reached through `lookup`) lies in the scope."""
-        if self.everything:
-            return Q()
-        condition = Q(pk__in=[])
-        for path in self.paths:
-            condition |= Q(**{f"{lookup}__startswith": path})
-        return condition
-
-    def contains(self, path: str) -> bool:
-        return self.everything or any(path.startswith(p) for p in self.paths)
+def groups_in_scope(*, scope: AreaScope) -> QuerySet[Area]:
+    return Area.objects.filter(scope.q(), kind=AreaKind.GROUP).select_related("parent").order_by("path")
 
 
-def leader_scope(*, user) -> LeaderScope:
-    if not user.is_authenticated:
-        return LeaderScope(paths=())
-    if user.is_superuser:
-        return LeaderScope(paths=(), everything=True)
-    paths = RoleGrant.objects.filter(user=user, role__in=MANAGER_ROLES).values_list("area__path", flat=True)
-    return LeaderScope(paths=tuple(sorted(set(paths))))
+def turfs_in_scope(*, scope: AreaScope) -> QuerySet[Turf]:
+    return Turf.objects.filter(scope.q("area")).select_related("area", "area__parent")
 
 
-def groups_in_scope(*, scope: LeaderScope) -> QuerySet[Area]:
-    return Area.objects.filter(scope.q("path"), kind=AreaKind.GROUP).select_related("parent").order_by("path")
+def teams_in_scope(*, scope: AreaScope) -> QuerySet[Team]:
+    return Team.objects.filter(scope.q("area")).select_related("area")
 
 
-def turfs_in_scope(*, scope: LeaderScope) -> QuerySet[Turf]:
-    return Turf.objects.filter(scope.q("area__path")).select_related("area", "area__parent")
+def households_in_scope(*, scope: AreaScope) -> QuerySet[Household]:
+    return Household.objects.filter(scope.q("area"))
 
 
-def teams_in_scope(*, scope: LeaderScope) -> QuerySet[Team]:
-    return Team.objects.filter(scope.q("area__path")).select_related("area")
-
-
-def households_in_scope(*, scope: LeaderScope) -> QuerySet[Household]:
-    return Household.objects.filter(scope.q("area__path"))
-
-
-def team_choices(*, scope: LeaderScope, group: Area, commune: Area) -> list[Team]:
+def team_choices(*, scope: AreaScope, group: Area, commune: Area) -> list[Team]:
     """Teams the user may give this group's turfs to: in their scope and in the group's
     commune, the group's own teams first."""
-    teams = list(teams_in_scope(scope=scope).filter(area__path__startswith=commune.path))
+    teams = list(teams_in_scope(scope=scope).filter(commune.subtree("area")))
     return sorted(teams, key=lambda t: (t.area_id != group.pk, t.area.path, natural_key(t.name)))
 
 
@@ -88,10 +53,6 @@ def open_assignment_team(*, campaign: Campaign, turf: Turf) -> int | None:
         Assignment.objects.filter(campaign=campaign, turf=turf, ended_at__isnull=True)
         .values_list("team_id", flat=True).first()
     )  # fmt: skip
-
-
-def active_campaigns() -> list[Campaign]:
-    return list(Campaign.objects.filter(is_active=True).order_by("-start_date", "id"))
 
 
 # ---------------------------------------------------------------- per-turf figures

@@ -22,8 +22,9 @@ from django.utils.translation import gettext_lazy as _l
 
 from households.models import Area, AreaKind, Household, Resident, Turf, VneidStatus
 
+from ..access import mask_id_number
 from ..models import Assignment, Campaign, HouseholdState, OutcomeCode, ResidentState, Team
-from ..models.campaigns import Interest
+from ..campaigns.models import Interest
 
 # Elderly living alone, disabled or sick: the team brings the phone and the camera to them.
 SUPPORT_Q = Q(elderly_alone=True) | Q(disabled=True) | Q(sick=True)
@@ -126,7 +127,7 @@ def _support_exists(*, household_ref: str):
 def _filter(qs: QuerySet, *, household: str, filters: ListFilters, campaign: Campaign) -> QuerySet:
     """household: the lookup path from the row to its household ("" for households)."""
     if filters.group:
-        qs = qs.filter(**{f"{household}area__path__startswith": filters.group.path})
+        qs = qs.filter(filters.group.subtree(f"{household}area"))
     if filters.turf:
         qs = qs.filter(**{f"{household}turf": filters.turf})
     if filters.team:
@@ -140,7 +141,7 @@ def _target_field(campaign: Campaign) -> str:
 
 
 def _living_eligible_ids(*, area: Area, today: datetime.date) -> QuerySet:
-    return Resident.objects.filter(household__area__path__startswith=area.path).living_here().eligible_on(today)
+    return Resident.objects.filter(area.subtree("household__area")).living_here().eligible_on(today)
 
 
 def list_queryset(*, slug: str, area: Area, campaign: Campaign, filters: ListFilters, today: datetime.date) -> QuerySet:
@@ -148,7 +149,7 @@ def list_queryset(*, slug: str, area: Area, campaign: Campaign, filters: ListFil
     target = _target_field(campaign)
     if slug == "chua-den":
         qs = (
-            Household.objects.filter(area__path__startswith=area.path)
+            Household.objects.filter(area.subtree("area"))
             .exclude(Exists(HouseholdState.objects.filter(campaign=campaign, household=OuterRef("pk"))))
             .select_related("area", "turf")
             .annotate(team_name=_open_team(campaign=campaign, turf_ref="turf_id"),
@@ -160,8 +161,7 @@ def list_queryset(*, slug: str, area: Area, campaign: Campaign, filters: ListFil
         return qs.filter(needs_support=True) if filters.support else qs
     if slug == "quay-lai":
         qs = (
-            HouseholdState.objects.filter(campaign=campaign, needs_revisit=True,
-                                          household__area__path__startswith=area.path)
+            HouseholdState.objects.filter(area.subtree("household__area"), campaign=campaign, needs_revisit=True)
             .select_related("household__area", "household__turf", "last_visit")
             .annotate(team_name=_open_team(campaign=campaign, turf_ref="household__turf_id"),
                       eligible=_eligible_count(household_ref="household_id", today=today),
@@ -235,11 +235,15 @@ def _household_cells(household: Household, team_name: str | None) -> dict:
     }  # fmt: skip
 
 
-def _resident_cells(resident: Resident, *, campaign: Campaign) -> dict:
+def _resident_cells(resident: Resident, *, campaign: Campaign, shown: frozenset[str]) -> dict:
+    """`shown`: the personal fields the reader may see in full (outreach.access)."""
     status = getattr(resident, _target_field(campaign))
+    birth = resident.birth_date if "birth_date" in shown else None
+    id_number = resident.id_number or ""
     return {
-        "name": resident.full_name, "birth": resident.birth_date or resident.birth_year,
-        "id_number": resident.id_number or "", "phone": resident.phone,
+        "name": resident.full_name, "birth": birth or resident.birth_year,
+        "id_number": id_number if "id_number" in shown else mask_id_number(id_number),
+        "phone": resident.phone if "phone" in shown else "",
         "vneid": str(VneidStatus(status).label),
         "support": _support_text(resident),
     }  # fmt: skip
@@ -249,8 +253,9 @@ def _local(moment: datetime.datetime | None) -> datetime.datetime | None:
     return timezone.localtime(moment) if moment else None
 
 
-def list_row(*, slug: str, obj, campaign: Campaign) -> dict:
-    """The values of one row, keyed by column key; no queries."""
+def list_row(*, slug: str, obj, campaign: Campaign, shown: frozenset[str]) -> dict:
+    """The values of one row, keyed by column key; no queries. `shown`: the personal fields
+    the reader may see in full (`Access.resident_fields`)."""
     if slug == "chua-den":
         row = _household_cells(obj, obj.team_name)
         return {**row, "eligible": obj.eligible, "support": obj.needs_support}
@@ -264,7 +269,7 @@ def list_row(*, slug: str, obj, campaign: Campaign) -> dict:
     if slug in ("quan-tam", "vuong-mac"):
         resident = obj.resident
         return {
-            **_household_cells(resident.household, obj.team_name), **_resident_cells(resident, campaign=campaign),
+            **_household_cells(resident.household, obj.team_name), **_resident_cells(resident, campaign=campaign, shown=shown),
             "outcome": code_label(obj.last_outcome), "reason": code_label(obj.last_reason),
             "last_visit": _local(obj.last_device_time),
         }  # fmt: skip
@@ -280,7 +285,7 @@ def list_row(*, slug: str, obj, campaign: Campaign) -> dict:
         if obj.reason_vi:
             why.append(_("Vướng mắc: %(reason)s") % {"reason": (obj.reason_en if english else None) or obj.reason_vi})
         return {
-            **_household_cells(obj.household, obj.team_name), **_resident_cells(obj, campaign=campaign),
+            **_household_cells(obj.household, obj.team_name), **_resident_cells(obj, campaign=campaign, shown=shown),
             "why": "; ".join(why),
         }  # fmt: skip
     raise KeyError(slug)
@@ -289,9 +294,9 @@ def list_row(*, slug: str, obj, campaign: Campaign) -> dict:
 def list_filter_choices(*, area: Area, campaign: Campaign) -> dict[str, QuerySet]:
     """What the filters may pick: only things inside the area (three small queries)."""
     return {
-        "groups": Area.objects.filter(path__startswith=area.path, kind=AreaKind.GROUP).exclude(pk=area.pk).order_by("path"),
-        "turfs": Turf.objects.filter(area__path__startswith=area.path).select_related("area").order_by("area__path", "name"),
-        "teams": Team.objects.filter(area__path__startswith=area.path).order_by("area__path", "name"),
+        "groups": Area.objects.filter(area.subtree(), kind=AreaKind.GROUP).exclude(pk=area.pk).order_by("path"),
+        "turfs": Turf.objects.filter(area.subtree("area")).select_related("area").order_by("area__path", "name"),
+        "teams": Team.objects.filter(area.subtree("area")).order_by("area__path", "name"),
         "reasons": OutcomeCode.objects.filter(Q(campaign=None) | Q(campaign=campaign), scope="reason", is_active=True),
     }  # fmt: skip
 

@@ -5,9 +5,9 @@ from django.utils import timezone
 
 from households.models import Turf
 
-from .models import Assignment, Campaign, SyncChange, Team
-from .sync.changes import changes_record
-from .turfs import assignment_check
+from ..models import Assignment, Campaign, SyncChange, Team
+from ..sync.changes import changes_record
+from .cutting import assignment_check
 
 
 @transaction.atomic

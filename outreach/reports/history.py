@@ -18,7 +18,7 @@ from django.utils import timezone
 from households.models import VNEID_RANK, Area, AreaKind, Household, ResidenceStatus, Resident, eligibility_cutoff
 
 from ..models import AreaDailySnapshot, Campaign, Visit, VisitResidentOutcome
-from ..models.rollups import RollupCounts
+from ..rollups.models import RollupCounts
 
 COUNTERS = RollupCounts.COUNTERS
 LIVING = {ResidenceStatus.PERMANENT, ResidenceStatus.TEMPORARY}

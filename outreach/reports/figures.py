@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..models import Campaign
-from ..models.rollups import RollupCounts
+from ..rollups.models import RollupCounts
 
 COUNTERS = RollupCounts.COUNTERS
 HUNDREDTH = Decimal("0.01")

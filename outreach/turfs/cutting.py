@@ -1,12 +1,12 @@
 """Writes for cutting a residential group into turfs: create, rename, merge, split, and moving
 households from one turf to another; plus the check a turf assignment must pass before
-outreach.services.turf_assign records it.
+outreach.turfs.services.turf_assign records it.
 
 Phones hold their team's turfs offline, so every write here ends in the sync change log:
 a household that moves gets a change on the turf it left (the old team's phones read it as
 a removal) and on the turf it joined (the new team's phones fetch it). Moves are one bulk
 UPDATE, not a save() per household (a lane of 200 households would be 200 signal writes),
-so they record those changes themselves, exactly as outreach.signals does for one save.
+so they record those changes themselves, exactly as outreach.sync.signals does for one save.
 
 Turfs are never deleted: Assignment and SyncChange rows cascade from Turf, and with them
 would go the tombstones the old team's phones have not pulled yet. A turf merged away is
@@ -28,8 +28,8 @@ from django.utils.translation import gettext as _
 from households.models import Area, AreaKind, Household, Turf
 from households.text import nfc
 
-from .models import Assignment, Campaign, SyncChange, Team
-from .sync.changes import changes_record
+from ..models import Assignment, Campaign, SyncChange, Team
+from ..sync.changes import changes_record
 
 NAME_MAX = Turf._meta.get_field("name").max_length
 
@@ -271,7 +271,7 @@ def commune_of(area: Area) -> Area:
 
 
 def assignment_check(*, campaign: Campaign, turf: Turf, team: Team, commune: Area | None = None) -> None:
-    """Refuse an assignment outreach.services.turf_assign would otherwise record: a campaign
+    """Refuse an assignment outreach.turfs.services.turf_assign would otherwise record: a campaign
     that has ended, or a team of another commune than the turf's."""
     if not campaign.is_active:
         raise ValidationError(_("Chiến dịch “%(campaign)s” đã kết thúc.") % {"campaign": campaign.name},

@@ -10,8 +10,8 @@ from django.dispatch import receiver
 
 from households.models import Household, Resident
 
-from .models import SyncChange, TeamMembership
-from .sync.changes import changes_record
+from ..models import SyncChange, TeamMembership
+from .changes import changes_record
 
 
 def _record(household_id: int, turf_ids: set) -> None:

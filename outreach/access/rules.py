@@ -1,0 +1,146 @@
+"""Who may do what, and where: the capability table, a user's area scopes, and which
+fields of a resident each capability may see.
+
+A role is granted on one area and so covers its whole subtree. A capability is held where
+the user holds a role that has it. One rule for everyone else: a superuser holds every
+capability everywhere; a user with no grant (or not signed in) holds none anywhere.
+Nothing in a request can widen a scope: it is built from the grants on the server.
+"""
+
+import enum
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q, QuerySet
+
+from households.models import Area
+
+from .models import Role, RoleGrant
+
+
+class Capability(enum.StrEnum):
+    RECORD_VISITS = "record_visits"  # anywhere in the area; a field team records on its own turfs
+    MANAGE_TURFS = "manage_turfs"  # cut a group into turfs and assign them (/to/)
+    READ_REPORTS = "read_reports"  # progress, ranking, lists (/bao-cao/)
+    EXPORT_PERSONAL_DATA = "export_personal_data"  # the lists as Excel / CSV
+    SEE_FULL_ID = "see_full_id"  # the 12-digit ID number (others see the last 4 digits)
+    SEE_PHONE = "see_phone"
+    SEE_BIRTH_DATE = "see_birth_date"  # the full date (others see the year)
+    ADMINISTER = "administer"  # the admin's rows (the admin itself also needs is_staff)
+
+
+F, G, P, L, A = Role.FIELD_MEMBER, Role.GROUP_LEADER, Role.COMMUNE_POLICE, Role.PROVINCE_LEADER, Role.ADMIN
+
+# The one table. Today's policy, unchanged by the move here; the privacy issue (#14)
+# narrows the personal-data rows (DESIGN.md §6).
+ROLES_WITH: dict[Capability, frozenset[Role]] = {
+    Capability.RECORD_VISITS: frozenset({G, P, A}),
+    Capability.MANAGE_TURFS: frozenset({G, P, A}),
+    Capability.READ_REPORTS: frozenset({G, P, L, A}),
+    Capability.EXPORT_PERSONAL_DATA: frozenset({G, P, L, A}),
+    Capability.SEE_FULL_ID: frozenset({G, P, L, A}),
+    Capability.SEE_PHONE: frozenset({F, G, P, L, A}),
+    Capability.SEE_BIRTH_DATE: frozenset({F, G, P, L, A}),
+    Capability.ADMINISTER: frozenset({P, L, A}),
+}
+
+# Which resident fields are personal beyond what every team member needs, and the
+# capability that shows each in full.
+RESIDENT_FIELD_CAPABILITY = {
+    "id_number": Capability.SEE_FULL_ID,
+    "phone": Capability.SEE_PHONE,
+    "birth_date": Capability.SEE_BIRTH_DATE,
+}
+
+
+def roles_with(capability: Capability) -> frozenset[Role]:
+    return ROLES_WITH[capability]
+
+
+@dataclass(frozen=True)
+class AreaScope:
+    """The subtrees (area paths) in which a user holds one capability."""
+
+    paths: tuple[str, ...] = ()
+    everything: bool = False
+
+    @property
+    def allowed(self) -> bool:
+        """Anywhere at all: pages answer 403 when not, and 404 for an area outside."""
+        return self.everything or bool(self.paths)
+
+    def covers(self, area: Area | str) -> bool:
+        path = area if isinstance(area, str) else area.path
+        return self.everything or any(path.startswith(p) for p in self.paths)
+
+    def q(self, lookup: str = "") -> Q:
+        """Rows whose area (reached through `lookup`, "" for Area itself) lies in the scope."""
+        if self.everything:
+            return Q()
+        return reduce(or_, (Area.subtree_q(p, lookup) for p in self.paths), Q(pk__in=[]))
+
+    def filter(self, qs: QuerySet, lookup: str = "") -> QuerySet:
+        return qs if self.everything else qs.filter(self.q(lookup))
+
+    def top_paths(self) -> tuple[str, ...]:
+        """The highest areas of the scope (a grant inside another grant is dropped)."""
+        return tuple(p for p in self.paths if not any(o != p and p.startswith(o) for o in self.paths))
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one user may do where, read once from their grants (`access_for`)."""
+
+    grants: tuple[tuple[str, str], ...] = ()  # (role, area path)
+    superuser: bool = False
+
+    @classmethod
+    def of_grants(cls, grants, *, superuser: bool) -> "Access":
+        return cls(grants=tuple(sorted({(str(role), path) for role, path in grants})), superuser=superuser)
+
+    def scope(self, capability: Capability) -> AreaScope:
+        if self.superuser:
+            return AreaScope(paths=("/",), everything=True)
+        roles = ROLES_WITH[capability]
+        return AreaScope(paths=tuple(sorted({path for role, path in self.grants if role in roles})))
+
+    def allows(self, capability: Capability, area: Area | str) -> bool:
+        return self.scope(capability).covers(area)
+
+    def anywhere(self, capability: Capability) -> bool:
+        return self.scope(capability).allowed
+
+    @property
+    def roles(self) -> set[str]:
+        return {role for role, _ in self.grants}
+
+    def resident_fields(self, area: Area | str) -> frozenset[str]:
+        """The personal fields of a resident living in `area` this user may see in full."""
+        return frozenset(name for name, cap in RESIDENT_FIELD_CAPABILITY.items() if self.allows(cap, area))
+
+
+NO_ACCESS = Access()
+
+
+def access_for(*, user) -> Access:
+    """One query: the user's grants. Anonymous users and users with no grant hold nothing
+    (a superuser holds everything, grants or not)."""
+    if user is None or not user.is_authenticated:
+        return NO_ACCESS
+    grants = RoleGrant.objects.filter(user_id=user.pk).values_list("role", "area__path")
+    return Access.of_grants(grants, superuser=user.is_superuser)
+
+
+def role_grants_of(*, user) -> list[RoleGrant]:
+    """The user's grants with their areas, for showing (home page)."""
+    return list(RoleGrant.objects.filter(user_id=user.pk).select_related("area").order_by("area__path", "role"))
+
+
+def area_scope(*, user, capability: Capability) -> AreaScope:
+    return access_for(user=user).scope(capability)
+
+
+def mask_id_number(id_number: str) -> str:
+    """The last 4 digits, which is what a team needs to tell two namesakes apart at the door."""
+    return "•" * 8 + id_number[-4:] if id_number else ""
