@@ -24,7 +24,8 @@ PROJECT_DIRS = ("/outreach/", "/households/")
 # Where the time goes, by entry points whose cumulative time is meaningful on its own.
 SHARES = (
     ("psycopg waiting for PostgreSQL (round trips, server work, commit)", "psycopg/connection.py", "wait"),
-    ("`outreach.sync.push._Context` (the batch's reads and scope)", "outreach/sync/push.py", "__init__"),
+    ("`outreach.sync.push_context.ItemChecker` (the batch's reads and scope)", "outreach/sync/push_context.py",
+     "__init__"),
     ("`outreach.sync.items.parse_visit` (checking each item, content hash)", "outreach/sync/items.py", "parse_visit"),
     ("`outreach.rowsql.insert_rows` (visits, outcomes, states, change log)", "outreach/rowsql.py", "insert_rows"),
     ("`outreach.visits.projection.projection_apply`", "outreach/visits/projection.py", "projection_apply"),

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from outreach.access import AreaScope, Capability, area_scope
 
+from .fields import ADDRESS_PARTS, HOUSEHOLD, RESIDENT, SUPPORT_FLAGS
 from .models import Area, Household, Resident, Turf
 from .text import search_key
 
@@ -28,7 +29,6 @@ admin.site.index_title = _("Sổ hộ dân và chiến dịch")
 
 # A sidebar longer than this is useless; past it a filter asks the user to pick an area first.
 FILTER_MAX_CHOICES = 200
-ADDRESS_PARTS = ("house_number", "lane", "street", "building", "floor", "unit")
 
 
 def admin_scope(request) -> AreaScope:
@@ -189,7 +189,7 @@ class HouseholdForm(forms.ModelForm):
 
     class Meta:
         model = Household
-        fields = ("area", "turf", *ADDRESS_PARTS, "address_text", "head_name", "latitude", "longitude")
+        fields = ("area", *HOUSEHOLD)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -210,8 +210,8 @@ class ResidentInline(admin.TabularInline):
     model = Resident
     extra = 0
     show_change_link = True
-    fields = ("full_name", "birth_date", "birth_year", "sex", "id_number", "phone", "residence_status",
-              "vneid_level1", "vneid_level2")  # fmt: skip
+    # The support flags are on the resident's own page (ResidentAdmin.fieldsets), not here.
+    fields = tuple(name for name in RESIDENT if name not in SUPPORT_FLAGS)
 
 
 @admin.register(Household)
@@ -239,8 +239,7 @@ class ResidentAdmin(AreaScopedAdmin):
     area_lookup = "household__area"
     list_display = ("full_name", "birth", "age", "eligible", "id_number", "phone", "residence_status",
                     "vneid_level1", "vneid_level2", "household")  # fmt: skip
-    list_filter = ("residence_status", "vneid_level1", "vneid_level2", "elderly_alone", "disabled", "sick",
-                   area_filter("household__area"))  # fmt: skip
+    list_filter = ("residence_status", "vneid_level1", "vneid_level2", *SUPPORT_FLAGS, area_filter("household__area"))
     list_select_related = ("household",)
     search_fields = ("name_key",)
     search_help_text = _("Tên (có dấu hay không dấu), địa chỉ, số định danh hoặc số điện thoại.")
@@ -249,7 +248,7 @@ class ResidentAdmin(AreaScopedAdmin):
     fieldsets = (
         (None, {"fields": ("household", "full_name", "birth_date", "birth_year", "sex")}),
         (_("Giấy tờ và liên lạc"), {"fields": ("id_number", "phone")}),
-        (_("Cư trú và hỗ trợ tại nhà"), {"fields": ("residence_status", "elderly_alone", "disabled", "sick")}),
+        (_("Cư trú và hỗ trợ tại nhà"), {"fields": ("residence_status", *SUPPORT_FLAGS)}),
         (_("VNeID"), {"fields": ("vneid_level1", "vneid_level2")}),
         (_("Lịch sử"), {"fields": ("created_at", "updated_at")}),
     )

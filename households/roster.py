@@ -23,10 +23,12 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import formats, timezone, translation
 
+from .fields import ADDRESS_PARTS
 from .idnumber import id_number_birth_year, id_number_sex, validate_id_number
 from .models import Area, Household, ResidenceStatus, Resident, Sex
 from .phones import normalize_phone
 from .services import residents_bulk_create
+from .signals import roster_imported
 from .text import nfc, search_key
 
 # field -> (header shown in messages, accepted headers as normalised by _header_key)
@@ -52,7 +54,7 @@ COLUMNS = {
     "disabled": ("Khuyết tật", {"khuyet_tat", "disabled"}),
     "sick": ("Ốm đau", {"om_dau", "sick"}),
 }  # fmt: skip
-ADDRESS = ("house_number", "lane", "street", "building", "floor", "unit")
+ADDRESS = ADDRESS_PARTS  # the columns an address may be split into
 _ALIASES = {alias: name for name, (_, aliases) in COLUMNS.items() for alias in aliases}
 _STATUS = {re.sub(r"[^a-z0-9]", "", search_key(text)): value for value, label in ResidenceStatus.choices
            for text in (value, str(label))} | {"thuongtru": "permanent", "tamtru": "temporary", "kt2": "kt2",
@@ -296,6 +298,21 @@ def roster_validate(*, area: Area, data: bytes) -> RosterResult:
         raise RosterFileError("Tệp trống.")
     columns, ignored = _columns(header)
     groups = _group_resolver(area, "group" in columns)
+    errors, rows, households = _rows_by_household(records, columns, groups)
+    if not rows and not errors:
+        raise RosterFileError("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")
+    errors += _check_households(households)
+    errors += _check_registry(rows, area)
+    errors += _check_residents(rows)
+    if errors:
+        raise RosterRejected(errors)
+    return RosterResult(households=[h for h, _ in households.values()], residents=[r for _, r, _ in rows],
+                        ignored_columns=ignored)  # fmt: skip
+
+
+def _rows_by_household(records, columns: dict[str, int], groups):
+    """(errors, (line, resident, household) per good row, household key -> (household, its
+    first line)): rows sharing a household code, or else a group and address, share one."""
     errors, rows, households, people = [], [], {}, {}
     for line, cells in records:
         row = {name: cells[i] if i < len(cells) else "" for name, i in columns.items()}
@@ -329,8 +346,11 @@ def roster_validate(*, area: Area, data: bytes) -> RosterResult:
             household.head_name = resident.full_name
         resident.household = household
         rows.append((line, resident, household))
-    if not rows and not errors:
-        raise RosterFileError("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")
+    return errors, rows, households
+
+
+def _check_households(households: dict) -> list[RowError]:
+    errors = []
     for household, line in households.values():
         household.derive_fields()
         try:
@@ -338,16 +358,17 @@ def roster_validate(*, area: Area, data: bytes) -> RosterResult:
         except ValidationError as exc:
             message = "Hộ không có địa chỉ." if "address_text" in exc.message_dict else _messages(exc, Household)
             errors.append(RowError(line, message))
-    errors += _check_registry(rows, area)
+    return errors
+
+
+def _check_residents(rows: list[tuple[int, Resident, Household]]) -> list[RowError]:
+    errors = []
     for line, resident, _ in rows:  # the model's own rules as a backstop (field lengths, choices)
         try:
             resident.full_clean(exclude=["household", "id_number"])
         except ValidationError as exc:
             errors.append(RowError(line, _messages(exc, Resident)))
-    if errors:
-        raise RosterRejected(errors)
-    return RosterResult(households=[h for h, _ in households.values()], residents=[r for _, r, _ in rows],
-                        ignored_columns=ignored)  # fmt: skip
+    return errors
 
 
 def roster_import(*, area: Area, data: bytes, dry_run: bool = False) -> RosterResult:
@@ -363,18 +384,7 @@ def roster_import(*, area: Area, data: bytes, dry_run: bool = False) -> RosterRe
             for household in result.households:
                 household.save()
         residents_bulk_create(residents=result.residents)
-        _rollups_mark_dirty(group_ids={h.area_id for h in result.households})
+        # Inside the transaction, as the campaign layer's marks must commit with the rows.
+        roster_imported.send(sender=Household, area=area, household_ids=[h.id for h in result.households],
+                             group_ids={h.area_id for h in result.households})  # fmt: skip
     return result
-
-
-def _rollups_mark_dirty(*, group_ids: set[int]) -> None:
-    """New people change every active campaign's totals (households, eligible residents).
-    Bulk inserts send no signals, so mark the groups for recount here, in the import's own
-    transaction: the periodic reconciler drains the marks even if the refresh task is lost."""
-    from outreach.models import Campaign  # the campaign layer sits above the registry
-    from outreach.rollups.services import rollups_mark_dirty, rollups_schedule_refresh
-
-    campaign_ids = set(Campaign.objects.filter(is_active=True).values_list("id", flat=True))
-    if campaign_ids and group_ids:
-        rollups_mark_dirty(pairs={(c, g) for c in campaign_ids for g in group_ids}, at=timezone.now())
-        transaction.on_commit(lambda: rollups_schedule_refresh(campaign_ids=campaign_ids))

@@ -6,12 +6,11 @@ import uuid
 
 from django.db import transaction
 
+from .fields import HOUSEHOLD, RESIDENT
 from .models import Area, Household, Resident, Turf
 
-HOUSEHOLD_FIELDS = ("house_number", "lane", "street", "building", "floor", "unit", "address_text", "head_name",
-                    "latitude", "longitude", "turf")  # fmt: skip
-RESIDENT_FIELDS = ("full_name", "birth_date", "birth_year", "sex", "id_number", "phone", "residence_status",
-                   "elderly_alone", "disabled", "sick", "vneid_level1", "vneid_level2")  # fmt: skip
+HOUSEHOLD_FIELDS = HOUSEHOLD  # what an update may change, from the one list in households.fields
+RESIDENT_FIELDS = RESIDENT
 
 
 def household_create(

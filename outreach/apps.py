@@ -7,4 +7,5 @@ class OutreachConfig(AppConfig):
     verbose_name = _("Chiến dịch")
 
     def ready(self):
+        from .rollups import receivers  # noqa: F401 - connects the receivers
         from .sync import signals  # noqa: F401 - connects the receivers

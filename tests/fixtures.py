@@ -8,6 +8,10 @@ every role, two teams with one turf each, and a campaign.
     world.leader   group leader of TDP 1
     world.police   commune police of Ba Đình
     world.province province leader of Hà Nội
+
+Every date is counted from today, so that the world means the same in any year: the campaign
+started nine weeks ago and ends in four, the parents of each household are in their forties
+and their son is eleven, too young for VNeID whatever year the suite runs in.
 """
 
 import datetime
@@ -17,6 +21,7 @@ from importlib import import_module
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import User
+from django.utils import timezone
 
 from households.models import Area, AreaKind, Household, Resident, Turf
 from households.services import household_create, resident_create
@@ -64,17 +69,36 @@ def make_user(username: str, *, area: Area, role: str, team: Team | None = None)
     return user
 
 
+def years_ago(years: int, *, days: int = 0) -> datetime.date:
+    """Today `years` years back (28 February for a 29th), then `days` further back."""
+    today = timezone.localdate()
+    try:
+        anniversary = today.replace(year=today.year - years)
+    except ValueError:
+        anniversary = today.replace(year=today.year - years, day=28)
+    return anniversary - datetime.timedelta(days=days)
+
+
+def id_number_for(resident: Resident, serial: str = "012345") -> str:
+    """A Hà Nội-born ID number whose century, sex and year digits match the resident, as
+    the services check: the fixture's birth years move with today."""
+    year = resident.birth_date.year if resident.birth_date else resident.birth_year
+    century_and_sex = 2 * (year // 100 - 19) + (resident.sex == "F")
+    return f"001{century_and_sex}{year % 100:02d}{serial}"
+
+
 def make_households(turf: Turf, street: str, count: int) -> list[Household]:
     households = []
     for n in range(1, count + 1):
         household = household_create(area=turf.area, turf=turf, house_number=str(n), street=street, head_name=f"Hộ {n}")
         resident_create(
-            household=household, full_name=f"Nguyễn Văn An {n}", birth_date=datetime.date(1980, 1, 1) + datetime.timedelta(days=n), sex="M"
+            household=household, full_name=f"Nguyễn Văn An {n}", birth_date=years_ago(46, days=n), sex="M"
         )
         resident_create(
-            household=household, full_name=f"Trần Thị Hoà {n}", birth_date=datetime.date(1985, 2, 1) + datetime.timedelta(days=n), sex="F"
+            household=household, full_name=f"Trần Thị Hoà {n}", birth_date=years_ago(41, days=n), sex="F"
         )
-        resident_create(household=household, full_name=f"Nguyễn Minh Đức {n}", birth_year=2015, sex="M")
+        # Only a birth year: eligible from 1 January of the year he turns 14, three years away.
+        resident_create(household=household, full_name=f"Nguyễn Minh Đức {n}", birth_year=years_ago(11).year, sex="M")
         households.append(household)
     return households
 
@@ -94,8 +118,9 @@ def build_world(households_per_turf: int = 3) -> World:
     team_a = Team.objects.create(name="Tổ công tác số 1", area=group1)
     team_b = Team.objects.create(name="Tổ công tác số 2", area=group2)
     team_other = Team.objects.create(name="Tổ công tác Hoàn Kiếm", area=other_group)
+    today = timezone.localdate()
     campaign = Campaign.objects.create(
-        name="Chiến dịch 90 ngày", start_date=datetime.date(2026, 10, 1), deadline=datetime.date(2026, 12, 31)
+        name="Chiến dịch 90 ngày", start_date=today - datetime.timedelta(weeks=9), deadline=today + datetime.timedelta(weeks=4)
     )
     for turf, team in ((turf_a, team_a), (turf_b, team_b), (turf_other, team_other)):
         Assignment.objects.create(campaign=campaign, turf=turf, team=team)

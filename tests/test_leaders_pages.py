@@ -215,8 +215,9 @@ def test_it_does_nothing_when_a_turf_is_assigned_to_the_team_it_has(world):
 
 
 def test_it_picks_the_campaign_from_a_selector_when_several_run(world):
-    later = Campaign.objects.create(name="Chiến dịch bổ sung", start_date=datetime.date(2026, 11, 1),
-                                    deadline=datetime.date(2026, 12, 31))  # fmt: skip
+    month = datetime.timedelta(days=31)
+    later = Campaign.objects.create(name="Chiến dịch bổ sung", start_date=world.campaign.start_date + month,
+                                    deadline=world.campaign.deadline)  # fmt: skip
     client = client_for(world.leader)
     response = client.get(turfs_url(world))
     assert response.context["campaign"] == later  # the newest running campaign

@@ -146,8 +146,9 @@ def test_it_counts_a_household_once_when_another_campaign_visited_it_too(world):
     """A second campaign's state rows must not multiply the first campaign's figures."""
     from outreach.models import Assignment, Campaign
 
-    other = Campaign.objects.create(name="Chiến dịch bổ sung", start_date=datetime.date(2026, 11, 1),
-                                    deadline=datetime.date(2027, 1, 31))  # fmt: skip
+    month = datetime.timedelta(days=31)
+    other = Campaign.objects.create(name="Chiến dịch bổ sung", start_date=world.campaign.start_date + month,
+                                    deadline=world.campaign.deadline + month)  # fmt: skip
     Assignment.objects.create(campaign=other, turf=world.turf_a, team=world.team_a)
     household = world.households_a[0]
     resident = household.residents.order_by("id").first()

@@ -18,6 +18,7 @@ from households.services import household_create, resident_create
 from outreach.models import AreaRollup, Quota, Visit, VisitResidentOutcome
 from outreach.rollups.services import rollups_refresh
 
+from .fixtures import years_ago
 from .sync_helpers import client_for, push, statuses, visit
 
 RANK = {"none": 0, "registered": 1, "activated": 2}
@@ -87,10 +88,11 @@ def many_households(turf, street: str, count: int) -> list[Household]:
     homes = []
     for n in range(1, count + 1):
         home = household_create(area=turf.area, turf=turf, house_number=str(n), street=street, head_name=f"Hộ {n}")
-        day = (n - 1) % 28 + 1
-        resident_create(household=home, full_name=f"Lê Văn Bình {n}", birth_date=datetime.date(1979, 3, day), sex="M")
-        resident_create(household=home, full_name=f"Đỗ Thị Lan {n}", birth_date=datetime.date(1983, 4, day), sex="F")
-        resident_create(household=home, full_name=f"Lê Minh Châu {n}", birth_year=2016, sex="F")
+        days = (n - 1) % 28 + 1
+        resident_create(household=home, full_name=f"Lê Văn Bình {n}", birth_date=years_ago(47, days=days), sex="M")
+        resident_create(household=home, full_name=f"Đỗ Thị Lan {n}", birth_date=years_ago(43, days=days), sex="F")
+        # Counted from today, as in the fixtures: ten this year, never old enough for VNeID.
+        resident_create(household=home, full_name=f"Lê Minh Châu {n}", birth_year=years_ago(10).year, sex="F")
         homes.append(home)
     return homes
 

@@ -203,10 +203,12 @@ def test_it_lets_a_group_leader_see_the_progress_of_the_group(scenario):
 
 def test_it_picks_the_newest_active_campaign_unless_asked(scenario):
     world = scenario.world
-    older = Campaign.objects.create(name="Đợt 1", start_date=datetime.date(2026, 1, 1),
-                                    deadline=datetime.date(2026, 3, 31), is_active=False)  # fmt: skip
-    newer_inactive = Campaign.objects.create(name="Đợt thử", start_date=datetime.date(2027, 1, 1),
-                                             deadline=datetime.date(2027, 3, 31), is_active=False)  # fmt: skip
+    # Counted from the running campaign: one ended half a year before it, one starts after it.
+    start, end, quarter = world.campaign.start_date, world.campaign.deadline, datetime.timedelta(days=90)
+    older = Campaign.objects.create(name="Đợt 1", start_date=start - 3 * quarter,
+                                    deadline=start - 2 * quarter, is_active=False)  # fmt: skip
+    newer_inactive = Campaign.objects.create(name="Đợt thử", start_date=end + datetime.timedelta(days=1),
+                                             deadline=end + quarter, is_active=False)  # fmt: skip
     client = client_for(world.police)
     assert client.get(progress_url(world.commune)).context["campaign"] == world.campaign
     response = client.get(progress_url(world.commune, campaign=older.id))

@@ -229,8 +229,9 @@ def test_it_accepts_a_campaigns_own_reason_only_in_that_campaign(world):
 
     from outreach.models import Assignment, Campaign, OutcomeCode
 
-    other = Campaign.objects.create(name="Chiến dịch thí điểm", start_date=datetime.date(2026, 11, 1),
-                                    deadline=datetime.date(2027, 1, 31))  # fmt: skip
+    month = datetime.timedelta(days=31)
+    other = Campaign.objects.create(name="Chiến dịch thí điểm", start_date=world.campaign.start_date + month,
+                                    deadline=world.campaign.deadline + month)  # fmt: skip
     Assignment.objects.create(campaign=other, turf=world.turf_a, team=world.team_a)
     OutcomeCode.objects.create(code="sim_not_registered", scope="reason", campaign=world.campaign,
                                label_vi="Sim chưa chuẩn hoá thông tin", label_en="SIM not registered to owner")

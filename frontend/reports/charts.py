@@ -5,7 +5,9 @@ Two cumulative lines (registered and activated at the campaign's target level) a
 the two quota lines, one point per snapshot day, days labelled dd/mm.
 """
 
+import datetime
 import math
+from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -34,83 +36,143 @@ def nice_step(span: float, ticks: int = 4) -> int:
     return int(10 * power)
 
 
+@dataclass(frozen=True)
+class _Frame:
+    """Where a day and a value land on the drawing: the plot area inside the margins spans
+    the days from the first point's to the last one's and the values from 0 to y_max."""
+
+    width: int
+    height: int
+    first: datetime.date
+    last: datetime.date
+    step: int
+    y_max: int
+
+    @property
+    def plot_w(self) -> int:
+        return self.width - LEFT - RIGHT
+
+    @property
+    def plot_h(self) -> int:
+        return self.height - TOP - BOTTOM
+
+    def x(self, day: datetime.date) -> float:
+        if self.first == self.last:
+            return LEFT + self.plot_w / 2
+        return LEFT + self.plot_w * (day - self.first).days / max((self.last - self.first).days, 1)
+
+    def y(self, value: int) -> float:
+        return TOP + self.plot_h * (1 - value / self.y_max)
+
+
 def trend_svg(
     *, points: list[DayPoint], registered_target: int | None, activated_target: int | None, level: int,
     area_name: str, chart_id: str = "trend", size: tuple[int, int] = DESKTOP,
 ) -> SafeString | None:
     if not points:
         return None
-    width, height = size
-    values = [p.registered for p in points] + [p.activated for p in points]
-    top = max(values + [registered_target or 0, activated_target or 0, 1])
-    step = nice_step(top)
-    y_max = step * math.ceil(top * 1.05 / step)
-    plot_w, plot_h = width - LEFT - RIGHT, height - TOP - BOTTOM
-    first, last = points[0].day, points[-1].day
-    days = max((last - first).days, 1)
-
-    def x(day) -> float:
-        if first == last:
-            return LEFT + plot_w / 2
-        return LEFT + plot_w * (day - first).days / days
-
-    def y(value: int) -> float:
-        return TOP + plot_h * (1 - value / y_max)
-
+    frame = _frame(points=points, targets=(registered_target, activated_target), size=size)
     title = _("Tiến độ theo ngày — %(area)s") % {"area": area_name}
-    last_point = points[-1]
-    desc = _(
-        "Từ %(start)s đến %(end)s: đã thu nhận hồ sơ mức %(level)s tăng từ %(r0)s lên %(r1)s (chỉ tiêu %(rt)s);"
-        " đã kích hoạt tăng từ %(a0)s lên %(a1)s (chỉ tiêu %(at)s)."
-    ) % {
-        "start": fmt_date(first), "end": fmt_date(last), "level": level,
-        "r0": fmt_int(points[0].registered), "r1": fmt_int(last_point.registered), "rt": fmt_int(registered_target),
-        "a0": fmt_int(points[0].activated), "a1": fmt_int(last_point.activated), "at": fmt_int(activated_target),
-    }  # fmt: skip
+    desc = _describe(points=points, registered_target=registered_target, activated_target=activated_target,
+                     level=level)  # fmt: skip
+    width, height = size
     out = [
         f'<svg class="trend" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img"'
         f' aria-labelledby="{chart_id}-t {chart_id}-d" xmlns="http://www.w3.org/2000/svg"'
         f' font-family="system-ui, sans-serif" font-size="{FONT}">',
         f'<title id="{chart_id}-t">{escape(title)}</title>',
         f'<desc id="{chart_id}-d">{escape(desc)}</desc>',
+        *_value_axis(frame),
+        *_day_axis(frame, points),
+        *_quota_lines(frame, registered_target=registered_target, activated_target=activated_target),
+        *_series_lines(frame, points),
+        "</svg>",
     ]
-    for value in range(0, y_max + 1, step):
-        yy = y(value)
-        out.append(f'<line x1="{LEFT}" x2="{width - RIGHT}" y1="{yy:.1f}" y2="{yy:.1f}" stroke="#ddd"/>')
+    return mark_safe("\n".join(out))  # noqa: S308 - every text inside is escaped or a formatted number
+
+
+def _frame(*, points: list[DayPoint], targets: tuple[int | None, int | None], size: tuple[int, int]) -> _Frame:
+    """The scale: the value axis ends on a round step just above the highest point or quota."""
+    values = [p.registered for p in points] + [p.activated for p in points]
+    top = max(values + [target or 0 for target in targets] + [1])
+    step = nice_step(top)
+    width, height = size
+    return _Frame(width=width, height=height, first=points[0].day, last=points[-1].day, step=step,
+                  y_max=step * math.ceil(top * 1.05 / step))  # fmt: skip
+
+
+def _describe(
+    *, points: list[DayPoint], registered_target: int | None, activated_target: int | None, level: int
+) -> str:
+    """The chart in one sentence, for a screen reader (<desc>)."""
+    first, last = points[0], points[-1]
+    return _(
+        "Từ %(start)s đến %(end)s: đã thu nhận hồ sơ mức %(level)s tăng từ %(r0)s lên %(r1)s (chỉ tiêu %(rt)s);"
+        " đã kích hoạt tăng từ %(a0)s lên %(a1)s (chỉ tiêu %(at)s)."
+    ) % {
+        "start": fmt_date(first.day), "end": fmt_date(last.day), "level": level,
+        "r0": fmt_int(first.registered), "r1": fmt_int(last.registered), "rt": fmt_int(registered_target),
+        "a0": fmt_int(first.activated), "a1": fmt_int(last.activated), "at": fmt_int(activated_target),
+    }  # fmt: skip
+
+
+def _value_axis(frame: _Frame) -> list[str]:
+    """A gridline and its number at each step, 0 included."""
+    out = []
+    for value in range(0, frame.y_max + 1, frame.step):
+        yy = frame.y(value)
+        out.append(f'<line x1="{LEFT}" x2="{frame.width - RIGHT}" y1="{yy:.1f}" y2="{yy:.1f}" stroke="#ddd"/>')
         out.append(f'<text x="{LEFT - 6}" y="{yy + 4:.1f}" text-anchor="end" fill="#444">{fmt_int(value)}</text>')
-    labels = _label_days(points, most=5 if width < 500 else 10)
-    for point in labels:
-        xx = x(point.day)
+    return out
+
+
+def _day_axis(frame: _Frame, points: list[DayPoint]) -> list[str]:
+    """Ticks and dd/mm labels under a few of the days, then the axis line itself."""
+    out = []
+    bottom = TOP + frame.plot_h
+    for point in _label_days(points, most=5 if frame.width < 500 else 10):
+        xx = frame.x(point.day)
         # The last label ends at its tick, so it is not cut off at the right edge.
         anchor = "end" if point is points[-1] and len(points) > 1 else "middle"
-        out.append(f'<line x1="{xx:.1f}" x2="{xx:.1f}" y1="{TOP + plot_h}" y2="{TOP + plot_h + 4}" stroke="#444"/>')
-        out.append(f'<text x="{xx + (4 if anchor == "end" else 0):.1f}" y="{height - 10}" text-anchor="{anchor}"'
-                   f' fill="#444">{point.day.strftime("%d/%m")}</text>')  # fmt: skip
-    out.append(f'<line x1="{LEFT}" x2="{width - RIGHT}" y1="{TOP + plot_h}" y2="{TOP + plot_h}" stroke="#444"/>')
+        out.append(f'<line x1="{xx:.1f}" x2="{xx:.1f}" y1="{bottom}" y2="{bottom + 4}" stroke="#444"/>')
+        out.append(f'<text x="{xx + (4 if anchor == "end" else 0):.1f}" y="{frame.height - 10}"'
+                   f' text-anchor="{anchor}" fill="#444">{point.day.strftime("%d/%m")}</text>')  # fmt: skip
+    out.append(f'<line x1="{LEFT}" x2="{frame.width - RIGHT}" y1="{bottom}" y2="{bottom}" stroke="#444"/>')
+    return out
+
+
+def _quota_lines(frame: _Frame, *, registered_target: int | None, activated_target: int | None) -> list[str]:
+    """A dashed line at each quota that is set, labelled with its name and number."""
     quotas = [(t, c, label) for t, c, label in (
         (registered_target, REGISTERED_COLOUR, _("Chỉ tiêu thu nhận")),
         (activated_target, ACTIVATED_COLOUR, _("Chỉ tiêu kích hoạt")),
     ) if t]  # fmt: skip
     quotas.sort(key=lambda q: -q[0])
+    out = []
+    right = frame.width - RIGHT
     for i, (target, colour, label) in enumerate(quotas):
-        yy = y(target)
-        out.append(f'<line class="quota" x1="{LEFT}" x2="{width - RIGHT}" y1="{yy:.1f}" y2="{yy:.1f}"'
+        yy = frame.y(target)
+        out.append(f'<line class="quota" x1="{LEFT}" x2="{right}" y1="{yy:.1f}" y2="{yy:.1f}"'
                    f' stroke="{colour}" stroke-width="2" stroke-dasharray="6 4"/>')  # fmt: skip
         # The higher quota is labelled above its line, the lower one below, so two close
         # quotas never print over each other.
         below = i == 1 and len(quotas) == 2
         ty = yy + FONT + 2 if below else yy - 5
-        out.append(f'<text x="{width - RIGHT}" y="{ty:.1f}" text-anchor="end" fill="{colour}" font-size="{FONT - 1}"'
+        out.append(f'<text x="{right}" y="{ty:.1f}" text-anchor="end" fill="{colour}" font-size="{FONT - 1}"'
                    f' paint-order="stroke" stroke="#fff" stroke-width="3">{escape(label)} {fmt_int(target)}</text>')
-    for attr, colour, cls in (("registered", REGISTERED_COLOUR, "registered"), ("activated", ACTIVATED_COLOUR,
-                                                                               "activated")):  # fmt: skip
-        coords = " ".join(f"{x(p.day):.1f},{y(getattr(p, attr)):.1f}" for p in points)
-        out.append(f'<polyline class="{cls}" points="{coords}" fill="none" stroke="{colour}" stroke-width="3"'
+    return out
+
+
+def _series_lines(frame: _Frame, points: list[DayPoint]) -> list[str]:
+    """The registered and the activated line, a dot on each day."""
+    out = []
+    for attr, colour in (("registered", REGISTERED_COLOUR), ("activated", ACTIVATED_COLOUR)):
+        spots = [(frame.x(p.day), frame.y(getattr(p, attr))) for p in points]
+        coords = " ".join(f"{xx:.1f},{yy:.1f}" for xx, yy in spots)
+        out.append(f'<polyline class="{attr}" points="{coords}" fill="none" stroke="{colour}" stroke-width="3"'
                    ' stroke-linejoin="round"/>')  # fmt: skip
-        for p in points:
-            out.append(f'<circle cx="{x(p.day):.1f}" cy="{y(getattr(p, attr)):.1f}" r="3.5" fill="{colour}"/>')
-    out.append("</svg>")
-    return mark_safe("\n".join(out))  # noqa: S308 - every text inside is escaped or a formatted number
+        out.extend(f'<circle cx="{xx:.1f}" cy="{yy:.1f}" r="3.5" fill="{colour}"/>' for xx, yy in spots)
+    return out
 
 
 def _label_days(points: list[DayPoint], most: int = 6) -> list[DayPoint]:

@@ -1,34 +1,43 @@
 """Serializers that describe the wire format for the OpenAPI document at /api/schema/.
-They document; the push is validated by outreach.sync.items for speed."""
+They document; the push is validated by outreach.sync.items for speed. The new household's
+and new resident's fields and the pull's columns come from households.fields, the lists the
+parser and the pull use; tests/test_field_lists.py checks the document against both."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from households import fields
+from households.fields import PushField
 
-class NewHousehold(serializers.Serializer):
-    client_uuid = serializers.UUIDField()
-    turf = serializers.IntegerField()
-    house_number = serializers.CharField(required=False)
-    lane = serializers.CharField(required=False)
-    street = serializers.CharField(required=False)
-    building = serializers.CharField(required=False)
-    floor = serializers.CharField(required=False)
-    unit = serializers.CharField(required=False)
-    head_name = serializers.CharField(required=False)
-    address_text = serializers.CharField(required=False)
+from ..sync import pull
 
 
-class NewResident(serializers.Serializer):
-    client_uuid = serializers.UUIDField()
-    full_name = serializers.CharField()
-    birth_date = serializers.DateField(required=False)
-    birth_year = serializers.IntegerField(required=False)
-    sex = serializers.ChoiceField(["M", "F"], required=False)
-    id_number = serializers.CharField(required=False, help_text="12 digits, checked against birth year and sex")
-    phone = serializers.CharField(required=False, help_text="normalised to +84")
-    residence_status = serializers.CharField(required=False)
-    elderly_alone = serializers.BooleanField(required=False)
-    disabled = serializers.BooleanField(required=False)
-    sick = serializers.BooleanField(required=False)
+def _described(spec: PushField) -> serializers.Field:
+    options = {"required": spec.required}
+    if spec.help_text:
+        options["help_text"] = spec.help_text
+    if spec.kind == "uuid":
+        return serializers.UUIDField(**options)
+    if spec.kind in ("id", "year"):
+        return serializers.IntegerField(**options)
+    if spec.kind == "date":
+        return serializers.DateField(**options)
+    if spec.kind == "bool":
+        return serializers.BooleanField(**options)
+    if spec.kind == "choice":
+        return serializers.ChoiceField(list(spec.choices), **options)
+    return serializers.CharField(max_length=spec.max_length, **options)
+
+
+def _body(name: str, specs: tuple[PushField, ...]) -> type[serializers.Serializer]:
+    """A serializer named `name` (its component name in the document) with one field per spec."""
+    attrs = {spec.name: _described(spec) for spec in specs}
+    # Built through the serializer metaclass, which collects the declared fields as a class body would.
+    return type(serializers.Serializer)(name, (serializers.Serializer,), {"__module__": __name__, **attrs})
+
+
+NewHousehold = _body("NewHousehold", fields.NEW_HOUSEHOLD)
+NewResident = _body("NewResident", fields.NEW_RESIDENT)
 
 
 class ResidentOutcome(serializers.Serializer):
@@ -82,17 +91,28 @@ class ErrorResponse(serializers.Serializer):
     error = Error()
 
 
-class Rows(serializers.Serializer):
-    fields = serializers.ListField(child=serializers.CharField())
-    rows = serializers.ListField(child=serializers.ListField())
+def _rows(name: str, columns: list[str]) -> type[serializers.Serializer]:
+    """A `{"fields": [...], "rows": [[...], ...]}` block whose field list is always `columns`
+    (a one-value enum: OpenAPI 3.0 has no const)."""
+    schema = {"type": "array", "items": {"type": "string"}, "enum": [list(columns)],
+              "description": "the name of each column of a row, always this list in this order"}  # fmt: skip
+    column_list = extend_schema_field(schema)(type(f"{name}Fields", (serializers.ListField,), {}))
+    attrs = {"fields": column_list(child=serializers.CharField()),
+             "rows": serializers.ListField(child=serializers.ListField())}  # fmt: skip
+    return type(serializers.Serializer)(name, (serializers.Serializer,), {"__module__": __name__, **attrs})
+
+
+HouseholdRows = _rows("HouseholdRows", pull.HOUSEHOLD_FIELDS)
+ResidentRows = _rows("ResidentRows", pull.RESIDENT_FIELDS)
+VisitRows = _rows("VisitRows", pull.VISIT_FIELDS)
 
 
 class PullResponse(serializers.Serializer):
     cursor = serializers.CharField(help_text="send it back as ?cursor= next time")
     has_more = serializers.BooleanField(help_text="pull again at once with the new cursor")
-    households = Rows(required=False)
-    residents = Rows(required=False)
-    visits = Rows(required=False)
+    households = HouseholdRows(required=False)
+    residents = ResidentRows(required=False)
+    visits = VisitRows(required=False)
     removed = serializers.DictField(required=False, help_text="turfs and households to drop from the phone")
     campaign = serializers.DictField(required=False)
     codes = serializers.ListField(required=False)

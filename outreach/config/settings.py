@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -19,8 +20,17 @@ def envstr(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+
 def envbool(name: str, default: str = "False") -> bool:
-    return envstr(name, default).strip().lower() in {"1", "true", "yes", "on"}
+    # A typo such as HTTPS=Ture must stop the start, not quietly switch the setting off.
+    value = envstr(name).strip() or default
+    if value.lower() in _TRUE:
+        return True
+    if value.lower() in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name}={value!r} is not a yes/no value: use 1/0, true/false, yes/no or on/off")
 
 
 def envint(name: str, default: str) -> int:

@@ -79,10 +79,27 @@ class DemoBuilder:
     def _commune(self, index: int, province: Area) -> Area:
         """One ward: its groups and turfs, teams and accounts, then households, residents and
         visits, written before the next ward is planned."""
-        rng = self.rng
         code, name = names.commune(index)
         commune = self._area(code, name, AreaKind.COMMUNE, province)
         staff_commune(self.accounts, index=index, province=province, commune=commune)
+        groups = self._plan_groups(index, code, commune)
+        turfs = iter(
+            Turf.objects.bulk_create(
+                [Turf(area=group, name=p.name, kind=p.kind) for group, plans in groups for p in plans],
+                batch_size=BATCH,
+            )
+        )
+        teams_of, staffing = self._staff_teams(index, groups)
+        assignments, households, residents = self._plan_households(index, groups, turfs, teams_of, staffing)
+        self._write(assignments, households, residents)
+        self.summary.counts["turfs"] += len(assignments)
+        self.summary.counts["teams"] += sum(len(teams) for teams in teams_of)
+        return commune
+
+    def _plan_groups(self, index: int, code: str, commune: Area) -> list[tuple[Area, list]]:
+        """The ward's residential groups (saved) with their turfs planned in memory: two
+        streets and a share of the ward's households each."""
+        rng = self.rng
         streets = names.streets_for(index, rng, GROUPS_PER_COMMUNE * 2)
         budgets = places.split_budget(
             self.households_per_commune, [rng.uniform(0.8, 1.2) for _ in range(GROUPS_PER_COMMUNE)]
@@ -92,13 +109,11 @@ class DemoBuilder:
             group = self._area(f"{code}-TDP{g + 1:02d}", f"Tổ dân phố số {g + 1}", AreaKind.GROUP, commune)
             main, side = streets[2 * g], streets[2 * g + 1]
             groups.append((group, places.plan_group(rng, group_no=g + 1, main=main, side=side, budget=budgets[g])))
+        return groups
 
-        turfs = iter(
-            Turf.objects.bulk_create(
-                [Turf(area=group, name=p.name, kind=p.kind) for group, plans in groups for p in plans],
-                batch_size=BATCH,
-            )
-        )
+    def _staff_teams(self, index: int, groups: list[tuple[Area, list]]) -> tuple[list[list[Team]], list]:
+        """TEAMS_PER_GROUP teams per group and the accounts that lead and fill them. Returns
+        each group's teams and each group's (leader, members per team)."""
         teams = Team.objects.bulk_create(
             [
                 Team(name=f"Tổ công tác số {t} — TDP số {g + 1}", area=group)
@@ -114,7 +129,11 @@ class DemoBuilder:
         ]
         self.summary.counts["users"] += len(self.accounts.users)
         self.accounts.save()
+        return teams_of, staffing
 
+    def _plan_households(self, index, groups, turfs, teams_of, staffing) -> tuple[list, list, list]:
+        """Every turf's assignment, households and residents (not yet saved), with its visits
+        planned."""
         assigned_at = datetime.datetime.combine(self.campaign.start_date, datetime.time(8, 0), tzinfo=LOCAL)
         assignments, households, residents = [], [], []
         for g, (group, plans) in enumerate(groups):
@@ -133,10 +152,7 @@ class DemoBuilder:
                     households.append(household)
                     residents += members_here
                 self.planner.plan_turf(team=team, members=members[team_no], households=walk)
-        self._write(assignments, households, residents)
-        self.summary.counts["turfs"] += len(assignments)
-        self.summary.counts["teams"] += len(teams)
-        return commune
+        return assignments, households, residents
 
     def _write(self, assignments: list[Assignment], households: list[Household], residents: list[Resident]) -> None:
         """Insert one ward's rows, parents first: bulk_create fills the new ids into the

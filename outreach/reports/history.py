@@ -35,19 +35,8 @@ def _day(moment: datetime.datetime) -> datetime.date:
 def snapshots_backfill(*, campaign: Campaign, first_day: datetime.date, last_day: datetime.date) -> int:
     """Write the snapshots of every area for first_day..last_day. Returns rows written."""
     group_of = dict(Household.objects.filter(area__kind=AreaKind.GROUP).values_list("id", "area_id"))
-    visits = sorted(
-        Visit.objects.filter(campaign=campaign).values_list("household_id", "effective_time", "id",
-                                                            "outcome__needs_revisit"),
-        key=lambda v: (v[1], v[2]),
-    )  # fmt: skip
-    outcomes = defaultdict(list)  # resident -> [(day, level, rank, interest)]
-    for resident_id, moment, code, level, status, interest in VisitResidentOutcome.objects.filter(
-        visit__campaign=campaign
-    ).values_list("resident_id", "visit__effective_time", "outcome__code", "outcome__vneid_level",
-                  "outcome__vneid_status", "outcome__interest").order_by("visit__effective_time", "visit_id"):  # fmt: skip
-        # "Already activated" was so before the visit: it raised nothing on that day.
-        rank = VNEID_RANK.get(status, 0) if status and not code.startswith("already_") else 0
-        outcomes[resident_id].append((_day(moment), level, rank, interest))
+    visits = _visit_log(campaign)
+    outcomes = _outcome_history(campaign)
     residents = list(
         Resident.objects.filter(household__area__kind=AreaKind.GROUP).values_list(
             "id", "household_id", "birth_date", "birth_year", "residence_status", "vneid_level1", "vneid_level2"
@@ -57,37 +46,8 @@ def snapshots_backfill(*, campaign: Campaign, first_day: datetime.date, last_day
     day = first_day
     while day <= last_day:
         counts = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
-        for household_id in group_of:
-            counts[group_of[household_id]]["households_total"] += 1
-        last = {}
-        for household_id, moment, _id, revisit in visits:
-            if _day(moment) <= day:
-                last[household_id] = revisit
-        for household_id, revisit in last.items():
-            group = counts[group_of[household_id]]
-            group["households_visited"] += 1
-            group["households_revisit"] += bool(revisit)
-        cutoff = eligibility_cutoff(day)
-        for rid, household_id, birth_date, birth_year, residence, level1, level2 in residents:
-            eligible = birth_date <= cutoff if birth_date else bool(birth_year) and birth_year <= cutoff.year
-            if residence not in LIVING or not eligible:
-                continue
-            group = counts[group_of[household_id]]
-            group["residents_eligible"] += 1
-            history = outcomes.get(rid, ())
-            interest = ""
-            for level, current in ((1, level1), (2, level2)):
-                raised = [rank for d, lv, rank, _i in history if lv == level and rank]
-                known = max((rank for d, lv, rank, _i in history if lv == level and rank and d <= day), default=0)
-                # The status before the visit that raised it is not in the log: taken as none.
-                status = known if raised and max(raised) >= VNEID_RANK[current] else VNEID_RANK[current]
-                group[f"level{level}_registered"] += status >= 1
-                group[f"level{level}_activated"] += status >= 2
-            for d, _lv, _rank, value in history:
-                if value and d <= day:
-                    interest = value
-            if interest in INTEREST_FIELD:
-                group[INTEREST_FIELD[interest]] += 1
+        _count_households(counts, day=day, group_of=group_of, visits=visits)
+        _count_residents(counts, day=day, group_of=group_of, residents=residents, outcomes=outcomes)
         totals = _roll_up(counts)
         rows += [AreaDailySnapshot(campaign=campaign, area_id=a, day=day, **c) for a, c in totals.items()]
         day += datetime.timedelta(days=1)
@@ -96,6 +56,73 @@ def snapshots_backfill(*, campaign: Campaign, first_day: datetime.date, last_day
         update_fields=list(COUNTERS),
     )  # fmt: skip
     return len(rows)
+
+
+def _visit_log(campaign: Campaign) -> list[tuple]:
+    """The campaign's visits as (household, effective time, id, needs revisit), oldest first."""
+    return sorted(
+        Visit.objects.filter(campaign=campaign).values_list("household_id", "effective_time", "id",
+                                                            "outcome__needs_revisit"),
+        key=lambda v: (v[1], v[2]),
+    )  # fmt: skip
+
+
+def _outcome_history(campaign: Campaign) -> dict[int, list[tuple]]:
+    """resident -> [(day, VNeID level, status rank the visit raised, interest)], oldest first."""
+    outcomes = defaultdict(list)
+    for resident_id, moment, code, level, status, interest in VisitResidentOutcome.objects.filter(
+        visit__campaign=campaign
+    ).values_list("resident_id", "visit__effective_time", "outcome__code", "outcome__vneid_level",
+                  "outcome__vneid_status", "outcome__interest").order_by("visit__effective_time", "visit_id"):  # fmt: skip
+        # "Already activated" was so before the visit: it raised nothing on that day.
+        rank = VNEID_RANK.get(status, 0) if status and not code.startswith("already_") else 0
+        outcomes[resident_id].append((_day(moment), level, rank, interest))
+    return outcomes
+
+
+def _count_households(counts: dict, *, day: datetime.date, group_of: dict[int, int], visits: list[tuple]) -> None:
+    """Each group's households, and those visited (and left needing a revisit) by the end of day."""
+    for household_id in group_of:
+        counts[group_of[household_id]]["households_total"] += 1
+    last = {}
+    for household_id, moment, _id, revisit in visits:
+        if _day(moment) <= day:
+            last[household_id] = revisit
+    for household_id, revisit in last.items():
+        group = counts[group_of[household_id]]
+        group["households_visited"] += 1
+        group["households_revisit"] += bool(revisit)
+
+
+def _count_residents(counts: dict, *, day: datetime.date, group_of: dict[int, int], residents: list[tuple],
+                     outcomes: dict[int, list[tuple]]) -> None:  # fmt: skip
+    """Each group's residents eligible on day, their VNeID status then and their last interest."""
+    cutoff = eligibility_cutoff(day)
+    for rid, household_id, birth_date, birth_year, residence, level1, level2 in residents:
+        eligible = birth_date <= cutoff if birth_date else bool(birth_year) and birth_year <= cutoff.year
+        if residence not in LIVING or not eligible:
+            continue
+        group = counts[group_of[household_id]]
+        group["residents_eligible"] += 1
+        history = outcomes.get(rid, ())
+        for level, current in ((1, level1), (2, level2)):
+            status = _status_on(history, day=day, level=level, current=current)
+            group[f"level{level}_registered"] += status >= 1
+            group[f"level{level}_activated"] += status >= 2
+        interest = ""
+        for d, _lv, _rank, value in history:
+            if value and d <= day:
+                interest = value
+        if interest in INTEREST_FIELD:
+            group[INTEREST_FIELD[interest]] += 1
+
+
+def _status_on(history, *, day: datetime.date, level: int, current: str) -> int:
+    """A resident's VNeID rank at one level at the end of day, from the visits that raised it."""
+    raised = [rank for d, lv, rank, _i in history if lv == level and rank]
+    known = max((rank for d, lv, rank, _i in history if lv == level and rank and d <= day), default=0)
+    # The status before the visit that raised it is not in the log: taken as none.
+    return known if raised and max(raised) >= VNEID_RANK[current] else VNEID_RANK[current]
 
 
 def _roll_up(group_counts: dict[int, dict]) -> dict[int, dict]:

@@ -144,69 +144,88 @@ def _living_eligible_ids(*, area: Area, today: datetime.date) -> QuerySet:
     return Resident.objects.filter(area.subtree("household__area")).living_here().eligible_on(today)
 
 
+def _never_visited(*, area: Area, campaign: Campaign, filters: ListFilters, today: datetime.date) -> QuerySet:
+    qs = (
+        Household.objects.filter(area.subtree("area"))
+        .exclude(Exists(HouseholdState.objects.filter(campaign=campaign, household=OuterRef("pk"))))
+        .select_related("area", "turf")
+        .annotate(team_name=_open_team(campaign=campaign, turf_ref="turf_id"),
+                  eligible=_eligible_count(household_ref="pk", today=today),
+                  needs_support=_support_exists(household_ref="pk"))
+        .order_by("area__path", "walk_key", "id")
+    )  # fmt: skip
+    qs = _filter(qs, household="", filters=filters, campaign=campaign)
+    return qs.filter(needs_support=True) if filters.support else qs
+
+
+def _revisit(*, area: Area, campaign: Campaign, filters: ListFilters, today: datetime.date) -> QuerySet:
+    qs = (
+        HouseholdState.objects.filter(area.subtree("household__area"), campaign=campaign, needs_revisit=True)
+        .select_related("household__area", "household__turf", "last_visit")
+        .annotate(team_name=_open_team(campaign=campaign, turf_ref="household__turf_id"),
+                  eligible=_eligible_count(household_ref="household_id", today=today),
+                  needs_support=_support_exists(household_ref="household_id"))
+        .order_by(F("revisit_after").asc(nulls_last=True), "household__area__path", "household__walk_key", "id")
+    )  # fmt: skip
+    qs = _filter(qs, household="household__", filters=filters, campaign=campaign)
+    return qs.filter(needs_support=True) if filters.support else qs
+
+
+def _resident_states(*, slug: str, area: Area, campaign: Campaign, filters: ListFilters,
+                     today: datetime.date) -> QuerySet:  # fmt: skip
+    """Interested ("quan-tam") or blocked by a reason ("vuong-mac"), not yet activated."""
+    qs = ResidentState.objects.filter(
+        campaign=campaign, resident__in=_living_eligible_ids(area=area, today=today)
+    ).exclude(**{f"resident__{_target_field(campaign)}": VneidStatus.ACTIVATED})
+    if slug == "quan-tam":
+        qs = qs.filter(interest=Interest.INTERESTED)
+    else:
+        qs = qs.filter(last_reason__isnull=False)
+        if filters.reason:
+            qs = qs.filter(last_reason=filters.reason)
+    qs = (
+        qs.select_related("resident__household__area", "resident__household__turf", "last_outcome", "last_reason")
+        .annotate(team_name=_open_team(campaign=campaign, turf_ref="resident__household__turf_id"))
+        .order_by("resident__household__area__path", "resident__household__walk_key", "resident_id")
+    )  # fmt: skip
+    qs = _filter(qs, household="resident__household__", filters=filters, campaign=campaign)
+    if filters.support:
+        qs = qs.filter(Q(resident__elderly_alone=True) | Q(resident__disabled=True) | Q(resident__sick=True))
+    return qs
+
+
+def _call_list(*, area: Area, campaign: Campaign, filters: ListFilters, today: datetime.date) -> QuerySet:
+    household_state = HouseholdState.objects.filter(campaign=campaign, household=OuterRef("household_id"))
+    state = ResidentState.objects.filter(campaign=campaign, resident=OuterRef("pk"))
+    qs = (
+        _living_eligible_ids(area=area, today=today).exclude(phone="")
+        .exclude(**{_target_field(campaign): VneidStatus.ACTIVATED})
+        .select_related("household__area", "household__turf")
+        .annotate(household_visited=Exists(household_state),
+                  household_revisit=Exists(household_state.filter(needs_revisit=True)),
+                  is_interested=Exists(state.filter(interest=Interest.INTERESTED)),
+                  reason_vi=Subquery(state.values("last_reason__label_vi")[:1]),
+                  reason_en=Subquery(state.values("last_reason__label_en")[:1]),
+                  team_name=_open_team(campaign=campaign, turf_ref="household__turf_id"))
+        .filter(Q(household_visited=False) | Q(household_revisit=True) | Q(is_interested=True)
+                | Q(reason_vi__isnull=False))
+        .order_by("household__area__path", "household__walk_key", "id")
+    )  # fmt: skip
+    qs = _filter(qs, household="household__", filters=filters, campaign=campaign)
+    return qs.filter(SUPPORT_Q) if filters.support else qs
+
+
 def list_queryset(*, slug: str, area: Area, campaign: Campaign, filters: ListFilters, today: datetime.date) -> QuerySet:
     """The rows of one list inside `area`, ordered as a team walks them."""
-    target = _target_field(campaign)
+    args = {"area": area, "campaign": campaign, "filters": filters, "today": today}
     if slug == "chua-den":
-        qs = (
-            Household.objects.filter(area.subtree("area"))
-            .exclude(Exists(HouseholdState.objects.filter(campaign=campaign, household=OuterRef("pk"))))
-            .select_related("area", "turf")
-            .annotate(team_name=_open_team(campaign=campaign, turf_ref="turf_id"),
-                      eligible=_eligible_count(household_ref="pk", today=today),
-                      needs_support=_support_exists(household_ref="pk"))
-            .order_by("area__path", "walk_key", "id")
-        )  # fmt: skip
-        qs = _filter(qs, household="", filters=filters, campaign=campaign)
-        return qs.filter(needs_support=True) if filters.support else qs
+        return _never_visited(**args)
     if slug == "quay-lai":
-        qs = (
-            HouseholdState.objects.filter(area.subtree("household__area"), campaign=campaign, needs_revisit=True)
-            .select_related("household__area", "household__turf", "last_visit")
-            .annotate(team_name=_open_team(campaign=campaign, turf_ref="household__turf_id"),
-                      eligible=_eligible_count(household_ref="household_id", today=today),
-                      needs_support=_support_exists(household_ref="household_id"))
-            .order_by(F("revisit_after").asc(nulls_last=True), "household__area__path", "household__walk_key", "id")
-        )  # fmt: skip
-        qs = _filter(qs, household="household__", filters=filters, campaign=campaign)
-        return qs.filter(needs_support=True) if filters.support else qs
+        return _revisit(**args)
     if slug in ("quan-tam", "vuong-mac"):
-        qs = ResidentState.objects.filter(
-            campaign=campaign, resident__in=_living_eligible_ids(area=area, today=today)
-        ).exclude(**{f"resident__{target}": VneidStatus.ACTIVATED})
-        if slug == "quan-tam":
-            qs = qs.filter(interest=Interest.INTERESTED)
-        else:
-            qs = qs.filter(last_reason__isnull=False)
-            if filters.reason:
-                qs = qs.filter(last_reason=filters.reason)
-        qs = (
-            qs.select_related("resident__household__area", "resident__household__turf", "last_outcome", "last_reason")
-            .annotate(team_name=_open_team(campaign=campaign, turf_ref="resident__household__turf_id"))
-            .order_by("resident__household__area__path", "resident__household__walk_key", "resident_id")
-        )  # fmt: skip
-        qs = _filter(qs, household="resident__household__", filters=filters, campaign=campaign)
-        if filters.support:
-            qs = qs.filter(Q(resident__elderly_alone=True) | Q(resident__disabled=True) | Q(resident__sick=True))
-        return qs
+        return _resident_states(slug=slug, **args)
     if slug == "goi-dien":
-        household_state = HouseholdState.objects.filter(campaign=campaign, household=OuterRef("household_id"))
-        state = ResidentState.objects.filter(campaign=campaign, resident=OuterRef("pk"))
-        qs = (
-            _living_eligible_ids(area=area, today=today).exclude(phone="").exclude(**{target: VneidStatus.ACTIVATED})
-            .select_related("household__area", "household__turf")
-            .annotate(household_visited=Exists(household_state),
-                      household_revisit=Exists(household_state.filter(needs_revisit=True)),
-                      is_interested=Exists(state.filter(interest=Interest.INTERESTED)),
-                      reason_vi=Subquery(state.values("last_reason__label_vi")[:1]),
-                      reason_en=Subquery(state.values("last_reason__label_en")[:1]),
-                      team_name=_open_team(campaign=campaign, turf_ref="household__turf_id"))
-            .filter(Q(household_visited=False) | Q(household_revisit=True) | Q(is_interested=True)
-                    | Q(reason_vi__isnull=False))
-            .order_by("household__area__path", "household__walk_key", "id")
-        )  # fmt: skip
-        qs = _filter(qs, household="household__", filters=filters, campaign=campaign)
-        return qs.filter(SUPPORT_Q) if filters.support else qs
+        return _call_list(**args)
     raise KeyError(slug)
 
 

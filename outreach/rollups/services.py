@@ -3,16 +3,15 @@
 A push marks the residential groups it touched as dirty (RollupDirty, in its own
 transaction). `rollups_refresh` then recounts only those groups, each a few hundred
 households, and re-sums their ancestors from their children's rollups, never from
-residents. Bursts are debounced: one refresh task per campaign per second at most, and
-whatever a lost task leaves behind the periodic reconciler drains.
+residents. Bursts are debounced (`tasks.rollups_schedule_refresh`): one refresh task per
+campaign per second at most, and whatever a lost task leaves behind the periodic reconciler
+drains.
 """
 
 import datetime
-import logging
 import operator
 from functools import reduce
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, FilteredRelation, Q, Sum
 from django.utils import timezone
@@ -23,9 +22,7 @@ from ..models import AreaDailySnapshot, AreaRollup, Campaign, RollupDirty
 from .models import RollupCounts
 from ..rowsql import insert_rows
 
-log = logging.getLogger(__name__)
 COUNTERS = RollupCounts.COUNTERS
-DEBOUNCE_SECONDS = 1
 
 
 def rollups_mark_dirty(*, pairs: set[tuple[int, int]], at: datetime.datetime) -> None:
@@ -33,21 +30,6 @@ def rollups_mark_dirty(*, pairs: set[tuple[int, int]], at: datetime.datetime) ->
     marked_at forward and survives that refresh's delete."""
     insert_rows(RollupDirty, ["campaign", "area", "marked_at"], [(c, a, at) for c, a in sorted(pairs)],
                 on_conflict="ON CONFLICT (campaign_id, area_id) DO UPDATE SET marked_at = excluded.marked_at")
-
-
-def rollups_schedule_refresh(*, campaign_ids: set[int]) -> None:
-    """Enqueue a refresh per campaign unless one is already due within the debounce window.
-    Never raises: with Redis or the broker down the marks stay, and the beat reconciler
-    (or the next push) picks them up."""
-    from .tasks import rollups_refresh_task
-
-    for campaign_id in campaign_ids:
-        try:
-            if cache.add(f"rollup-refresh:{campaign_id}", 1, timeout=DEBOUNCE_SECONDS):
-                rollups_refresh_task.apply_async(args=[campaign_id], countdown=DEBOUNCE_SECONDS)
-        except Exception:  # noqa: BLE001 - the broker being down must not fail a stored visit
-            log.warning("could not enqueue the rollup refresh for campaign %s; the reconciler will", campaign_id,
-                        exc_info=True)  # fmt: skip
 
 
 @transaction.atomic

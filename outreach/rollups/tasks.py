@@ -1,8 +1,15 @@
-"""Celery tasks: thin, take ids, call one service."""
+"""Celery tasks: thin, take ids, call one service. And the one way to enqueue the refresh,
+here beside its task, so the services never import the tasks (this module imports them)."""
+
+import logging
 
 from celery import shared_task
+from django.core.cache import cache
 
 from .services import rollups_daily, rollups_reconcile, rollups_refresh
+
+log = logging.getLogger(__name__)
+DEBOUNCE_SECONDS = 1
 
 
 @shared_task(name="outreach.rollups_refresh")
@@ -18,3 +25,16 @@ def rollups_reconcile_task() -> int:
 @shared_task(name="outreach.rollups_daily")
 def rollups_daily_task() -> None:
     rollups_daily()
+
+
+def rollups_schedule_refresh(*, campaign_ids: set[int]) -> None:
+    """Enqueue a refresh per campaign unless one is already due within the debounce window.
+    Never raises: with Redis or the broker down the marks stay, and the beat reconciler
+    (or the next push) picks them up."""
+    for campaign_id in campaign_ids:
+        try:
+            if cache.add(f"rollup-refresh:{campaign_id}", 1, timeout=DEBOUNCE_SECONDS):
+                rollups_refresh_task.apply_async(args=[campaign_id], countdown=DEBOUNCE_SECONDS)
+        except Exception:  # noqa: BLE001 - the broker being down must not fail a stored visit
+            log.warning("could not enqueue the rollup refresh for campaign %s; the reconciler will", campaign_id,
+                        exc_info=True)  # fmt: skip

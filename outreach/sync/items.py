@@ -2,7 +2,8 @@
 
 Hand-written rather than a DRF serializer per item: a push carries up to 500 items and this
 runs for each, so it must cost microseconds (the serializers in outreach/api/schema.py
-describe the same shape for the OpenAPI document). Anything wrong raises ItemError with a
+describe the same shape for the OpenAPI document; both take the new household's and new
+resident's fields from households.fields). Anything wrong raises ItemError with a
 code from errors.MESSAGES and a detail naming the field.
 """
 
@@ -14,6 +15,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.utils.dateparse import parse_date, parse_datetime
+
+from households.fields import NEW_HOUSEHOLD, NEW_RESIDENT, PushField
 
 
 class ItemError(Exception):
@@ -50,9 +53,9 @@ class VisitItem:
     longitude: Decimal | None = None
 
 
-HOUSEHOLD_TEXT_FIELDS = ("house_number", "lane", "street", "building", "floor", "unit", "head_name", "address_text")
-RESIDENT_FIELDS = ("full_name", "birth_date", "birth_year", "sex", "id_number", "phone", "residence_status",
-                   "elderly_alone", "disabled", "sick")  # fmt: skip
+# What push.py copies onto the rows it creates; the lists themselves live in households.fields.
+HOUSEHOLD_TEXT_FIELDS = tuple(f.name for f in NEW_HOUSEHOLD if f.kind == "text")
+RESIDENT_FIELDS = tuple(f.name for f in NEW_RESIDENT if f.kind != "uuid")
 
 
 def content_hash(raw: dict) -> str:
@@ -116,38 +119,53 @@ def _code(value, name: str, *, required: bool = True) -> str | None:
     return value
 
 
+def _value(value, spec: PushField, where: str):
+    """A pushed value that is not null, checked against the kind of its field."""
+    name = f"{where}.{spec.name}"
+    if spec.kind == "uuid":
+        return _uuid(value, name)
+    if spec.kind in ("id", "year"):
+        return _int(value, name)
+    if spec.kind == "date":
+        parsed = parse_date(value) if isinstance(value, str) else None
+        if parsed is None:
+            raise ItemError("malformed", f"{name}: expected YYYY-MM-DD")
+        return parsed
+    if spec.kind == "bool":
+        if not isinstance(value, bool):
+            raise ItemError("malformed", f"{name}: expected true or false")
+        return value
+    if not isinstance(value, str):
+        raise ItemError("malformed", f"{name}: expected text")
+    if spec.max_length is not None and len(value) > spec.max_length:
+        raise ItemError("malformed", f"{name}: longer than {spec.max_length} characters")
+    return value
+
+
 def _new_household(raw) -> dict:
     if not isinstance(raw, dict):
         raise ItemError("malformed", "new_household: expected an object")
-    data = {"client_uuid": _uuid(raw.get("client_uuid"), "new_household.client_uuid"),
-            "turf_id": _int(raw.get("turf"), "new_household.turf")}  # fmt: skip
-    for name in HOUSEHOLD_TEXT_FIELDS:
-        data[name] = _text(raw, name, 500 if name == "address_text" else 200)
+    data = {}
+    for spec in NEW_HOUSEHOLD:
+        if spec.kind == "text":  # absent or null is "", as the model stores a blank part
+            data[spec.name] = _text(raw, spec.name, spec.max_length)
+        else:  # the client UUID and the turf, both required
+            key = f"{spec.name}_id" if spec.kind == "id" else spec.name
+            data[key] = _value(raw.get(spec.name), spec, "new_household")
     return data
 
 
 def _new_resident(raw) -> dict:
     if not isinstance(raw, dict):
         raise ItemError("malformed", "new_resident: expected an object")
-    data = {"client_uuid": _uuid(raw.get("client_uuid"), "new_resident.client_uuid")}
-    for name in RESIDENT_FIELDS:
-        value = raw.get(name)
-        if value is None:
-            continue
-        if name == "birth_date":
-            value = parse_date(value) if isinstance(value, str) else None
-            if value is None:
-                raise ItemError("malformed", "new_resident.birth_date: expected YYYY-MM-DD")
-        elif name == "birth_year":
-            value = _int(value, "new_resident.birth_year")
-        elif name in ("elderly_alone", "disabled", "sick"):
-            if not isinstance(value, bool):
-                raise ItemError("malformed", f"new_resident.{name}: expected true or false")
-        elif not isinstance(value, str):
-            raise ItemError("malformed", f"new_resident.{name}: expected text")
-        data[name] = value
-    if not str(data.get("full_name", "")).strip():
-        raise ItemError("malformed", "new_resident.full_name: required")
+    data = {}
+    for spec in NEW_RESIDENT:
+        value = raw.get(spec.name)
+        if value is not None or spec.kind == "uuid":  # absent: the model's default
+            data[spec.name] = _value(value, spec, "new_resident")
+    for spec in NEW_RESIDENT:
+        if spec.required and not str(data.get(spec.name, "")).strip():
+            raise ItemError("malformed", f"new_resident.{spec.name}: required")
     return data
 
 

@@ -10,16 +10,15 @@ from dataclasses import dataclass
 
 from django.db.models import Max, Q
 
+from households.fields import ADDRESS_PARTS, PULL_HOUSEHOLD, PULL_RESIDENT, SUPPORT_FLAGS
 from households.models import Area, Household, Resident, Turf
 
-from ..access import Capability, FieldScope, field_scope, mask_id_number
+from ..access import FieldScope, field_scope, mask_id_number
 from ..models import Assignment, Campaign, HouseholdState, OutcomeCode, ResidentState, SyncChange, Visit
 
 PAGE_SIZE = 500
-HOUSEHOLD_FIELDS = ["id", "turf", "house_number", "lane", "street", "building", "floor", "unit", "address", "walk_key",
-                    "status", "visit_count", "last_visit_time", "revisit_after", "last_outcome"]  # fmt: skip
-RESIDENT_FIELDS = ["id", "household", "full_name", "birth_date", "birth_year", "sex", "id_number", "phone",
-                   "residence_status", "support", "vneid1", "vneid2", "interest", "last_outcome", "last_reason"]  # fmt: skip
+HOUSEHOLD_FIELDS = list(PULL_HOUSEHOLD)  # the columns of a row, in order; see households.fields
+RESIDENT_FIELDS = list(PULL_RESIDENT)
 VISIT_FIELDS = ["id", "client_uuid", "household", "team", "recorded_by", "device_time", "outcome", "revisit_after",
                 "revisit_note", "note", "residents"]  # fmt: skip
 VNEID = {"none": 0, "registered": 1, "activated": 2}
@@ -125,17 +124,16 @@ class _Packer:
     def __init__(self, *, scope: FieldScope, campaign: Campaign):
         self.campaign = campaign
         # Volunteers see only what the work needs (Decree 13/2023): the last 4 ID digits;
-        # the full number only in the areas where the user's role shows it.
-        self.full_ids = scope.access.scope(Capability.SEE_FULL_ID)
-        self.full_id_households: set[int] = set()
+        # each personal field in full only where the user's role shows it (outreach.access).
+        self.access = scope.access
+        self.shown: dict[int, frozenset[str]] = {}  # household id → fields shown in full
 
-    def _full_ids_of(self, households: list[Household]) -> set[int]:
-        if self.full_ids.everything:
-            return {h.id for h in households}
-        if not self.full_ids.allowed:  # a volunteer: no query at all
-            return set()
+    def _shown_of(self, households: list[Household]) -> dict[int, frozenset[str]]:
+        everywhere = self.access.resident_fields("/")
+        if self.access.superuser or not any(self.access.grants):
+            return {h.id: everywhere for h in households}  # no query: the answer is the same everywhere
         paths = dict(Area.objects.filter(id__in={h.area_id for h in households}).values_list("id", "path"))
-        return {h.id for h in households if self.full_ids.covers(paths[h.area_id])}
+        return {h.id: self.access.resident_fields(paths[h.area_id]) for h in households}
 
     def header(self, turfs: dict[int, int]) -> dict:
         codes = OutcomeCode.objects.filter(is_active=True).filter(Q(campaign__isnull=True) | Q(campaign=self.campaign))
@@ -150,7 +148,7 @@ class _Packer:
 
     def households(self, households: list[Household]) -> dict:
         ids = [h.id for h in households]
-        self.full_id_households = self._full_ids_of(households)
+        self.shown = self._shown_of(households)
         states = {s.household_id: s for s in HouseholdState.objects.filter(campaign=self.campaign, household_id__in=ids)
                   .select_related("last_outcome")}  # fmt: skip
         residents = list(Resident.objects.filter(household_id__in=ids).order_by("household_id", "id"))
@@ -168,22 +166,31 @@ class _Packer:
         }  # fmt: skip
 
     def _household(self, h: Household, state: HouseholdState | None) -> list:
+        # Built by column name and laid out in the order of the one field list (households.fields).
         status = "not_visited" if state is None else ("revisit" if state.needs_revisit else "visited")
-        return [h.id, h.turf_id, h.house_number, h.lane, h.street, h.building, h.floor, h.unit, h.address_text,
-                h.walk_key, status, state.visit_count if state else 0, _iso(state and state.last_device_time),
-                _iso(state and state.revisit_after), state.last_outcome.code if state else None]  # fmt: skip
+        values = {"id": h.id, "turf": h.turf_id, **{name: getattr(h, name) for name in ADDRESS_PARTS},
+                  "address": h.address_text, "walk_key": h.walk_key, "status": status,
+                  "visit_count": state.visit_count if state else 0,
+                  "last_visit_time": _iso(state and state.last_device_time),
+                  "revisit_after": _iso(state and state.revisit_after),
+                  "last_outcome": state.last_outcome.code if state else None}  # fmt: skip
+        return [values[name] for name in HOUSEHOLD_FIELDS]
 
     def _resident(self, r: Resident, state: ResidentState | None) -> list:
-        id_number = r.id_number or ""
-        if r.household_id not in self.full_id_households:
-            id_number = mask_id_number(id_number)
-        support = (1 if r.elderly_alone else 0) | (2 if r.disabled else 0) | (4 if r.sick else 0)
-        # birth_year only when the date is unknown: the phone reads the year off the date.
-        return [r.id, r.household_id, r.full_name, _iso(r.birth_date), None if r.birth_date else r.birth_year,
-                r.sex, id_number, r.phone,
-                r.residence_status, support, VNEID[r.vneid_level1], VNEID[r.vneid_level2],
-                state.interest if state else "", state.last_outcome.code if state else None,
-                state.last_reason.code if state and state.last_reason else None]  # fmt: skip
+        # Each personal field in full only where the access module shows it, else withheld:
+        # the last 4 ID digits, the birth year without the date, no phone.
+        shown = self.shown.get(r.household_id, frozenset())
+        birth_date = r.birth_date if "birth_date" in shown else None
+        values = {"id": r.id, "household": r.household_id, "full_name": r.full_name, "birth_date": _iso(birth_date),
+                  # birth_year only when the date is not sent: the phone reads the year off the date.
+                  "birth_year": None if birth_date else r.birth_year, "sex": r.sex,
+                  "id_number": (r.id_number or "") if "id_number" in shown else mask_id_number(r.id_number or ""),
+                  "phone": r.phone if "phone" in shown else "", "residence_status": r.residence_status,
+                  "support": sum(1 << n for n, flag in enumerate(SUPPORT_FLAGS) if getattr(r, flag)),
+                  "vneid1": VNEID[r.vneid_level1], "vneid2": VNEID[r.vneid_level2],
+                  "interest": state.interest if state else "", "last_outcome": state.last_outcome.code if state else None,
+                  "last_reason": state.last_reason.code if state and state.last_reason else None}  # fmt: skip
+        return [values[name] for name in RESIDENT_FIELDS]
 
     def _visit(self, v: Visit) -> list:
         outcomes = [[o.resident_id, o.outcome.code, o.reason.code if o.reason else None] for o in v.resident_outcomes.all()]

@@ -1,8 +1,11 @@
-"""Registry edits made one by one (admin, services, a household created at the door) go
-into the sync change log so the phones holding that turf pull them. Bulk loads (roster
-import, demo data) skip signals and reach phones through a full download. A member joining
-or leaving a team is logged too: the phone of someone taken off a team must drop the
-team's households, not keep them offline."""
+"""Registry edits made one by one (admin, services) go into the sync change log so the
+phones holding that turf pull them. Bulk loads (roster import, demo data) skip signals and
+reach phones through a full download; the push logs the households it creates at the door
+itself (`logged_by_caller`). A member joining or leaving a team is logged too: the phone of
+someone taken off a team must drop the team's households, not keep them offline."""
+
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
@@ -12,6 +15,25 @@ from households.models import Household, Resident
 
 from ..models import SyncChange, TeamMembership
 from .changes import changes_record
+
+_logged_by_caller = ContextVar("household_saves_logged_by_caller", default=False)
+
+
+@contextmanager
+def logged_by_caller():
+    """Inside, saving a household or resident writes no change-log row: the caller logs them
+    itself. The push needs this: logging each save here would call changes_record once per
+    household and once per resident, the first before its visits are even inserted, so the
+    sync clock's lock (changes_record must be its transaction's last write) would be held
+    for the rest of the push, and a household created with a resident would be logged once
+    for itself and again for the resident.
+    A context variable rather than a keyword on the registry's services, which know nothing
+    of the sync change log; per thread, so other requests' edits are logged as ever."""
+    token = _logged_by_caller.set(True)
+    try:
+        yield
+    finally:
+        _logged_by_caller.reset(token)
 
 
 def _record(household_id: int, turf_ids: set) -> None:
@@ -25,12 +47,16 @@ def _record(household_id: int, turf_ids: set) -> None:
 @receiver(post_save, sender=Household)
 def household_saved(sender, instance: Household, **kwargs):
     # The turf it left gets a change too, which its team's phones read as a removal.
-    _record(instance.id, {instance.turf_id, getattr(instance, "_loaded_turf_id", None)})
+    turf_ids = {instance.turf_id, getattr(instance, "_loaded_turf_id", None)}
     instance._loaded_turf_id = instance.turf_id
+    if not _logged_by_caller.get():
+        _record(instance.id, turf_ids)
 
 
 @receiver(post_save, sender=Resident)
 def resident_saved(sender, instance: Resident, **kwargs):
+    if _logged_by_caller.get():
+        return
     turf_id = Household.objects.filter(id=instance.household_id).values_list("turf_id", flat=True).first()
     _record(instance.household_id, {turf_id})
 

@@ -9,8 +9,12 @@
  * delete or recreate a store that holds a person's work (outbox, rejected, sent): a new
  * version of the app must find every queued visit where the old one left it.
  */
-(function (TN) {
-  "use strict";
+"use strict";
+
+// A block, not a function wrapped round the file: it keeps these names out of the global scope
+// that the service worker shares with every script it imports, and each function stays short.
+{
+  const TN = (self.TN = self.TN || {});
 
   const NAME = "tungnha-field";
 
@@ -141,4 +145,4 @@
     });
 
   TN.db = { NAME, VERSION, open, run, req, get, all, getMeta, setMeta, clearTurfData, onChange, TURF_STORES };
-})((self.TN = self.TN || {}));
+}

@@ -6,8 +6,11 @@
  * saving so a retry carries the same content), household (local key), label, summary,
  * attempts, lastError}.
  */
-(function (TN) {
-  "use strict";
+"use strict";
+
+// A block keeps these names out of the worker's global scope (see db.js).
+{
+  const TN = (self.TN = self.TN || {});
 
   const { run, req } = TN.db;
   // Writes that hold a person's work wait for the disk ("strict"); Chromium's default
@@ -76,4 +79,4 @@
   const discard = (uuid) => run(["rejected"], "readwrite", (tx) => tx.objectStore("rejected").delete(uuid), STRICT);
 
   TN.outbox = { save, queued, rejected, sent, settle, noteAttempt, discard };
-})((self.TN = self.TN || {}));
+}

@@ -74,96 +74,135 @@ async function apply(body, incremental) {
   const level = (body.campaign || state.campaign || {}).target_level || 2;
   const stores = ["meta", "turfs", "households", "walks", "residents", "visits", "sent"];
   return db.run(stores, "readwrite", async (tx) => {
-    const meta = tx.objectStore("meta");
-    const hs = tx.objectStore("households");
-    const rs = tx.objectStore("residents");
-    const vs = tx.objectStore("visits");
-    // Inside the transaction only a pending request keeps it open: a slice ends by waiting
-    // for a cheap read, which hands the main thread back to the page meanwhile.
-    let sliceStart = performance.now();
-    const slice = async () => {
-      if (performance.now() - sliceStart < SLICE_MS) return;
-      await req(meta.count());
-      sliceStart = performance.now();
-    };
-    if (body.campaign) meta.put(body.campaign, "campaign");
-    if (body.codes) meta.put(objects(CODE_FIELDS, body.codes), "codes");
-    if (body.turfs) {
-      // The header always lists every turf the team has now.
-      tx.objectStore("turfs").clear();
-      for (const [id, name, kind, group, team] of body.turfs) tx.objectStore("turfs").put({ id, name, kind, group, team });
-    }
-
-    const touched = new Set(); // turfs whose walk index must be rewritten
-    async function dropHousehold(id) {
-      const old = await req(hs.get(id));
-      if (old) touched.add(old.turf);
-      hs.delete(id);
-      for (const key of await req(rs.index("household").getAllKeys(id))) rs.delete(key);
-      for (const key of await req(vs.index("household").getAllKeys(id))) vs.delete(key);
-    }
+    const writer = pageWriter(tx);
+    putHeader(tx, body);
     const removed = body.removed || {};
-    for (const turf of removed.turfs || []) {
-      tx.objectStore("turfs").delete(turf);
-      tx.objectStore("walks").delete(turf);
-      for (const id of await req(hs.index("turf").getAllKeys(turf))) await dropHousehold(id);
-    }
-    for (const id of removed.households || []) await dropHousehold(id);
-
-    // A page carries every resident of each household it sends: that set replaces ours.
-    const byHousehold = new Map(households.map((h) => [h.id, []]));
-    for (const r of residents) byHousehold.get(r.household)?.push(r);
-    // On a first download no household of the page has residents stored yet: one count
-    // spares a lookup per household (500 round trips to the database).
-    const ids = households.map((h) => h.id).filter((id) => typeof id === "number");
-    const stored = ids.length < households.length || (ids.length &&
-      await req(rs.index("household").count(IDBKeyRange.bound(Math.min(...ids), Math.max(...ids)))));
-    for (const h of households) {
-      touched.add(h.turf);
-      if (incremental) {
-        const old = await req(hs.get(h.id));
-        if (old) touched.add(old.turf);
-      }
-      const fresh = byHousehold.get(h.id);
-      const keep = new Set(fresh.map((r) => r.id));
-      const local = [];
-      for (const key of stored ? await req(rs.index("household").getAllKeys(h.id)) : []) {
-        // Residents added at the door ("u:<uuid>") stay until their visit comes back.
-        if (typeof key === "string") local.push(await req(rs.get(key)));
-        else if (!keep.has(key)) rs.delete(key);
-      }
-      for (const r of fresh) rs.put(r);
-      h.sum = summarize(h, fresh.concat(local), level);
-      hs.put(h);
-      await slice();
-    }
+    await dropRemoved(writer, removed);
+    await putHouseholds(writer, households, residents, { incremental, level });
     for (const v of visits) {
-      vs.put(v);
-      await slice();
+      writer.vs.put(v);
+      await writer.slice();
     }
-
-    // Our own visits coming back: they stop overlaying the server's state, and a household
-    // or resident added at the door is now the server's (its local copy goes).
-    const ours = new Set(await req(tx.objectStore("sent").getAllKeys()));
-    const map = (await req(meta.get("householdMap"))) || {};
-    for (const v of visits) {
-      if (!ours.has(v.client_uuid)) continue;
-      const item = await req(tx.objectStore("sent").get(v.client_uuid));
-      tx.objectStore("sent").put({ ...item, pulled: true });
-      if (item.created) {
-        if (item.created.household) {
-          map[item.created.household] = v.household;
-          await dropHousehold(item.created.household);
-        }
-        for (const id of item.created.residents || []) rs.delete(id);
-      }
-    }
-    for (const turf of removed.turfs || []) touched.delete(turf);
-    await rebuildWalks(tx, [...touched].filter((turf) => turf != null));
-    meta.put(map, "householdMap");
-    meta.put(body.cursor, "cursor");
-    meta.put(Date.now(), "lastPullAt");
+    const map = await takeBackOurVisits(writer, visits);
+    for (const turf of removed.turfs || []) writer.touched.delete(turf);
+    await rebuildWalks(tx, [...writer.touched].filter((turf) => turf != null));
+    writer.meta.put(map, "householdMap");
+    writer.meta.put(body.cursor, "cursor");
+    writer.meta.put(Date.now(), "lastPullAt");
   });
+}
+
+/** What every step of applying a page shares: its stores, the turfs whose walk index must
+ * be rewritten (`touched`), slicing, and dropping a household with all stored under it. */
+function pageWriter(tx) {
+  const meta = tx.objectStore("meta");
+  const hs = tx.objectStore("households");
+  const rs = tx.objectStore("residents");
+  const vs = tx.objectStore("visits");
+  const touched = new Set();
+  // Inside the transaction only a pending request keeps it open: a slice ends by waiting
+  // for a cheap read, which hands the main thread back to the page meanwhile.
+  let sliceStart = performance.now();
+  async function slice() {
+    if (performance.now() - sliceStart < SLICE_MS) return;
+    await req(meta.count());
+    sliceStart = performance.now();
+  }
+  async function dropHousehold(id) {
+    const old = await req(hs.get(id));
+    if (old) touched.add(old.turf);
+    hs.delete(id);
+    for (const key of await req(rs.index("household").getAllKeys(id))) rs.delete(key);
+    for (const key of await req(vs.index("household").getAllKeys(id))) vs.delete(key);
+  }
+  return { tx, meta, hs, rs, vs, touched, slice, dropHousehold };
+}
+
+/** The page's header: the campaign, its codes, and the team's turfs. */
+function putHeader(tx, body) {
+  const meta = tx.objectStore("meta");
+  if (body.campaign) meta.put(body.campaign, "campaign");
+  if (body.codes) meta.put(objects(CODE_FIELDS, body.codes), "codes");
+  if (body.turfs) {
+    // The header always lists every turf the team has now.
+    const turfs = tx.objectStore("turfs");
+    turfs.clear();
+    for (const [id, name, kind, group, team] of body.turfs) turfs.put({ id, name, kind, group, team });
+  }
+}
+
+/** Turfs and households the team no longer has, with everything stored under them. */
+async function dropRemoved(writer, removed) {
+  for (const turf of removed.turfs || []) {
+    writer.tx.objectStore("turfs").delete(turf);
+    writer.tx.objectStore("walks").delete(turf);
+    for (const id of await req(writer.hs.index("turf").getAllKeys(turf))) await writer.dropHousehold(id);
+  }
+  for (const id of removed.households || []) await writer.dropHousehold(id);
+}
+
+/** The page's households, each with its summary over the residents it now has. */
+async function putHouseholds(writer, households, residents, { incremental, level }) {
+  // A page carries every resident of each household it sends: that set replaces ours.
+  const byHousehold = new Map(households.map((h) => [h.id, []]));
+  for (const r of residents) byHousehold.get(r.household)?.push(r);
+  const stored = await anyResidentsStored(writer, households);
+  for (const h of households) {
+    writer.touched.add(h.turf);
+    if (incremental) {
+      const old = await req(writer.hs.get(h.id));
+      if (old) writer.touched.add(old.turf);
+    }
+    const fresh = byHousehold.get(h.id);
+    const local = stored ? await replaceResidents(writer, h.id, fresh) : [];
+    for (const r of fresh) writer.rs.put(r);
+    h.sum = summarize(h, fresh.concat(local), level);
+    writer.hs.put(h);
+    await writer.slice();
+  }
+}
+
+/** On a first download no household of the page has residents stored yet: one count
+ * spares a lookup per household (500 round trips to the database). Truthy when some may. */
+async function anyResidentsStored(writer, households) {
+  const ids = households.map((h) => h.id).filter((id) => typeof id === "number");
+  return ids.length < households.length || (ids.length &&
+    await req(writer.rs.index("household").count(IDBKeyRange.bound(Math.min(...ids), Math.max(...ids)))));
+}
+
+/** Delete the stored residents of household `id` that `fresh` no longer lists; resolves
+ * with the ones added at the door, which are not the server's to drop. */
+async function replaceResidents(writer, id, fresh) {
+  const keep = new Set(fresh.map((r) => r.id));
+  const local = [];
+  for (const key of await req(writer.rs.index("household").getAllKeys(id))) {
+    // Residents added at the door ("u:<uuid>") stay until their visit comes back.
+    if (typeof key === "string") local.push(await req(writer.rs.get(key)));
+    else if (!keep.has(key)) writer.rs.delete(key);
+  }
+  return local;
+}
+
+/** Our own visits coming back: they stop overlaying the server's state, and a household
+ * or resident added at the door is now the server's (its local copy goes). Resolves with
+ * the household map (local key -> server id), updated. */
+async function takeBackOurVisits(writer, visits) {
+  const sent = writer.tx.objectStore("sent");
+  const ours = new Set(await req(sent.getAllKeys()));
+  const map = (await req(writer.meta.get("householdMap"))) || {};
+  for (const v of visits) {
+    if (!ours.has(v.client_uuid)) continue;
+    const item = await req(sent.get(v.client_uuid));
+    sent.put({ ...item, pulled: true });
+    if (item.created) {
+      if (item.created.household) {
+        map[item.created.household] = v.household;
+        await writer.dropHousehold(item.created.household);
+      }
+      for (const id of item.created.residents || []) writer.rs.delete(id);
+    }
+  }
+  return map;
 }
 
 /** Eligibility changes with the date (people turn 14 without any visit): recompute every
@@ -182,7 +221,7 @@ export async function resummarizeDaily() {
     for (const h of households) {
       h.sum = summarize(h, byHousehold.get(h.id) || [], level);
       tx.objectStore("households").put(h);
-      if (performance.now() - sliceStart > SLICE_MS) { // see apply()
+      if (performance.now() - sliceStart > SLICE_MS) { // see pageWriter()
         await req(tx.objectStore("meta").count());
         sliceStart = performance.now();
       }

@@ -6,8 +6,11 @@
  * sign in again. Items are sent only under the session of the person who recorded them,
  * because the server records a visit under the session's user.
  */
-(function (TN) {
-  "use strict";
+"use strict";
+
+// A block keeps these names out of the worker's global scope (see db.js).
+{
+  const TN = (self.TN = self.TN || {});
 
   const PUSH_URL = "/api/v1/sync/push";
   const SESSION_URL = "/app/session";
@@ -43,16 +46,8 @@
       const mine = (await TN.outbox.queued()).filter((item) => item.username === username);
       if (!mine.length) return { state: "done", sent, rejected };
       const batch = mine.slice(0, size);
-      let response;
-      try {
-        response = await fetch(PUSH_URL, {
-          method: "POST",
-          credentials: "same-origin",
-          cache: "no-store",
-          headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken || "" },
-          body: JSON.stringify({ visits: batch.map((item) => item.body) }),
-        });
-      } catch (_) {
+      const response = await post(batch, csrfToken);
+      if (!response) {
         // The request may or may not have reached the server: the items stay queued and
         // the retry carries the same UUIDs, which the server answers "duplicate".
         await TN.outbox.noteAttempt(batch, "offline");
@@ -66,27 +61,10 @@
         size = Math.max(1, Math.floor(size / 2)); // too large: try smaller batches
         continue;
       }
-      let results = null;
-      if (response.ok) {
-        try {
-          results = (await response.json()).results;
-        } catch (_) {
-          results = null; // a cut-off answer: as good as none
-        }
-      }
-      if (response.status >= 500 || (response.ok && (!Array.isArray(results) || results.length !== batch.length))) {
+      const results = await resultsOf(response, batch);
+      if (!results) {
         await TN.outbox.noteAttempt(batch, "server_error");
         return { state: "server_error", sent, rejected, retryAfter: Number(response.headers.get("Retry-After")) || 0 };
-      }
-      if (!response.ok) {
-        // Any other 4xx refuses the whole request and will refuse it again: move the items
-        // where the person can see them and send them again, rather than retry for ever.
-        let error = {};
-        try {
-          error = (await response.json()).error || {};
-        } catch (_) { /* not JSON */ }
-        results = batch.map(() => ({ status: "rejected", code: error.code || `http_${response.status}`,
-          message_vi: error.message_vi || "", message_en: error.message_en || "" }));
       }
       await TN.outbox.settle(batch, results);
       for (const r of results) {
@@ -97,6 +75,46 @@
     }
   }
 
+  /** POST one batch. Resolves with the response, or null when none came (offline). */
+  async function post(batch, csrfToken) {
+    try {
+      return await fetch(PUSH_URL, {
+        method: "POST",
+        credentials: "same-origin",
+        cache: "no-store",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken || "" },
+        body: JSON.stringify({ visits: batch.map((item) => item.body) }),
+      });
+    } catch (_) {
+      return null;
+    }
+  }
+
+  /** The per-item results that settle `batch`, or null when the answer settles nothing
+   * (a 5xx, or a 200 we cannot read: the items stay queued). */
+  async function resultsOf(response, batch) {
+    let results = null;
+    if (response.ok) {
+      try {
+        results = (await response.json()).results;
+      } catch (_) {
+        results = null; // a cut-off answer: as good as none
+      }
+    }
+    if (response.status >= 500 || (response.ok && (!Array.isArray(results) || results.length !== batch.length))) {
+      return null;
+    }
+    if (response.ok) return results;
+    // Any other 4xx refuses the whole request and will refuse it again: move the items
+    // where the person can see them and send them again, rather than retry for ever.
+    let error = {};
+    try {
+      error = (await response.json()).error || {};
+    } catch (_) { /* not JSON */ }
+    return batch.map(() => ({ status: "rejected", code: error.code || `http_${response.status}`,
+      message_vi: error.message_vi || "", message_en: error.message_en || "" }));
+  }
+
   /** Run fn under a lock shared by every tab and the service worker, so two of them never
    * send the same batch at once (harmless, as the server dedupes, but wasteful on one bar). */
   function withLock(fn) {
@@ -105,4 +123,4 @@
   }
 
   TN.push = { whoami, pushAs, withLock, PUSH_URL, SESSION_URL };
-})((self.TN = self.TN || {}));
+}

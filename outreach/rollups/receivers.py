@@ -1,0 +1,24 @@
+"""The rollups' answers to registry events they do not cause themselves (connected in
+outreach/apps.py): the registry may not import the campaign layer, so it announces."""
+
+from django.db import transaction
+from django.dispatch import receiver
+from django.utils import timezone
+
+from households.signals import roster_imported
+
+from ..models import Campaign
+from .services import rollups_mark_dirty
+from .tasks import rollups_schedule_refresh
+
+
+@receiver(roster_imported, dispatch_uid="rollups_roster_imported")
+def roster_imported_mark_dirty(sender, *, group_ids: set[int], **kwargs) -> None:
+    """New people change every active campaign's totals (households, eligible residents).
+    The bulk insert sent no post_save, so mark the groups for recount here, in the import's
+    own transaction: the periodic reconciler drains the marks even if the refresh task is
+    lost. The refresh itself waits for the commit."""
+    campaign_ids = set(Campaign.objects.filter(is_active=True).values_list("id", flat=True))
+    if campaign_ids and group_ids:
+        rollups_mark_dirty(pairs={(c, g) for c in campaign_ids for g in group_ids}, at=timezone.now())
+        transaction.on_commit(lambda: rollups_schedule_refresh(campaign_ids=campaign_ids))
