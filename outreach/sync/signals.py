@@ -36,11 +36,11 @@ def logged_by_caller():
         _logged_by_caller.reset(token)
 
 
-def _record(household_id: int, turf_ids: set) -> None:
+def _record(entity: str, entity_id: int, *, to: str, ids: set) -> None:
+    """One change of the entity for each turf (to="turf_id") or team (to="team_id") in ids."""
     with transaction.atomic():
         changes_record(changes=[
-            SyncChange(entity=SyncChange.Entity.HOUSEHOLD, entity_id=household_id, turf_id=turf_id)
-            for turf_id in sorted(t for t in turf_ids if t)
+            SyncChange(entity=entity, entity_id=entity_id, **{to: i}) for i in sorted(i for i in ids if i)
         ])  # fmt: skip
 
 
@@ -50,7 +50,7 @@ def household_saved(sender, instance: Household, **kwargs):
     turf_ids = {instance.turf_id, getattr(instance, "_loaded_turf_id", None)}
     instance._loaded_turf_id = instance.turf_id
     if not _logged_by_caller.get():
-        _record(instance.id, turf_ids)
+        _record(SyncChange.Entity.HOUSEHOLD, instance.id, to="turf_id", ids=turf_ids)
 
 
 @receiver(post_save, sender=Resident)
@@ -58,7 +58,7 @@ def resident_saved(sender, instance: Resident, **kwargs):
     if _logged_by_caller.get():
         return
     turf_id = Household.objects.filter(id=instance.household_id).values_list("turf_id", flat=True).first()
-    _record(instance.household_id, {turf_id})
+    _record(SyncChange.Entity.HOUSEHOLD, instance.household_id, to="turf_id", ids={turf_id})
 
 
 @receiver(pre_save, sender=TeamMembership)
@@ -73,17 +73,9 @@ def membership_saving(sender, instance: TeamMembership, **kwargs):
 def membership_saved(sender, instance: TeamMembership, created: bool, **kwargs):
     left = None if created else instance._left_team_id
     if left != instance.team_id:  # saved in place on the same team (is_lead): nothing to send
-        _record_membership(instance.user_id, {instance.team_id, left})
+        _record(SyncChange.Entity.MEMBERSHIP, instance.user_id, to="team_id", ids={instance.team_id, left})
 
 
 @receiver(post_delete, sender=TeamMembership)
 def membership_deleted(sender, instance: TeamMembership, **kwargs):
-    _record_membership(instance.user_id, {instance.team_id})
-
-
-def _record_membership(user_id: int, team_ids: set) -> None:
-    with transaction.atomic():
-        changes_record(changes=[
-            SyncChange(entity=SyncChange.Entity.MEMBERSHIP, entity_id=user_id, team_id=team_id)
-            for team_id in sorted(t for t in team_ids if t)
-        ])  # fmt: skip
+    _record(SyncChange.Entity.MEMBERSHIP, instance.user_id, to="team_id", ids={instance.team_id})
