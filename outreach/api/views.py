@@ -50,7 +50,7 @@ class PushView(APIView):
             return _refuse("too_large", status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, max=MAX_PUSH_BYTES)
         try:
             body = json.loads(request.body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nesting too deep
             return _refuse("malformed_json", status.HTTP_400_BAD_REQUEST)
         if not isinstance(body, dict) or not isinstance(body.get("visits"), list):
             return _refuse("malformed_body", status.HTTP_400_BAD_REQUEST)

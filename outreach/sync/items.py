@@ -10,6 +10,7 @@ code from errors.MESSAGES and a detail naming the field.
 import datetime
 import hashlib
 import json
+import math
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -71,19 +72,35 @@ def _uuid(value, name: str) -> uuid.UUID:
         raise ItemError("malformed", f"{name}: not a UUID") from None
 
 
+# Every id column is a bigint: a larger number would make the database refuse the whole
+# batch (a 5xx, which the phone retries for ever) instead of this one item.
+MAX_ID = 2**63 - 1
+# Times a phone may report. A clock days or months off is stored and kept visible (the
+# projection caps it at the receive time); a year the database cannot read back is not.
+EARLIEST_TIME = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+LATEST_AHEAD = datetime.timedelta(days=366)
+
+
 def _int(value, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise ItemError("malformed", f"{name}: expected a positive integer id")
+    if value > MAX_ID:
+        raise ItemError("malformed", f"{name}: out of range")
+    return value
+
+
+def _checked_text(value, name: str, max_length: int | None) -> str:
+    if not isinstance(value, str):
+        raise ItemError("malformed", f"{name}: expected text")
+    if max_length is not None and len(value) > max_length:
+        raise ItemError("malformed", f"{name}: longer than {max_length} characters")
+    if "\x00" in value:  # PostgreSQL text cannot hold it
+        raise ItemError("malformed", f"{name}: contains a NUL character")
     return value
 
 
 def _text(raw: dict, name: str, max_length: int) -> str:
-    value = raw.get(name) or ""
-    if not isinstance(value, str):
-        raise ItemError("malformed", f"{name}: expected text")
-    if len(value) > max_length:
-        raise ItemError("malformed", f"{name}: longer than {max_length} characters")
-    return value
+    return _checked_text(raw.get(name) or "", name, max_length)
 
 
 def _datetime(value, name: str, *, required: bool) -> datetime.datetime | None:
@@ -91,17 +108,37 @@ def _datetime(value, name: str, *, required: bool) -> datetime.datetime | None:
         if required:
             raise ItemError("malformed", f"{name}: required")
         return None
-    parsed = parse_datetime(value) if isinstance(value, str) else None
+    try:
+        parsed = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:  # well-formed but impossible: minute 75, 30 February, offset +25:00
+        parsed = None
     if parsed is None or parsed.tzinfo is None:
         raise ItemError("malformed", f"{name}: expected an ISO 8601 time with a UTC offset")
+    latest = datetime.datetime.now(datetime.UTC) + LATEST_AHEAD
+    try:
+        in_range = EARLIEST_TIME <= parsed <= latest
+    except OverflowError:  # 9999-12-31T23:59:59-14:00 is past year 9999 in UTC
+        in_range = False
+    if not in_range:
+        raise ItemError("malformed", f"{name}: outside {EARLIEST_TIME:%Y}–{latest:%Y}")
+    return parsed
+
+
+def _date(value, name: str) -> datetime.date:
+    try:
+        parsed = parse_date(value) if isinstance(value, str) else None
+    except ValueError:  # 2020-02-30
+        parsed = None
+    if parsed is None:
+        raise ItemError("malformed", f"{name}: expected YYYY-MM-DD")
     return parsed
 
 
 def _coordinate(value, name: str, limit: int) -> Decimal | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ItemError("malformed", f"{name}: expected a number")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ItemError("malformed", f"{name}: expected a number")  # JSON's NaN and Infinity too
     try:
         number = Decimal(str(value)).quantize(Decimal("0.000001"))
     except InvalidOperation:
@@ -127,19 +164,12 @@ def _value(value, spec: PushField, where: str):
     if spec.kind in ("id", "year"):
         return _int(value, name)
     if spec.kind == "date":
-        parsed = parse_date(value) if isinstance(value, str) else None
-        if parsed is None:
-            raise ItemError("malformed", f"{name}: expected YYYY-MM-DD")
-        return parsed
+        return _date(value, name)
     if spec.kind == "bool":
         if not isinstance(value, bool):
             raise ItemError("malformed", f"{name}: expected true or false")
         return value
-    if not isinstance(value, str):
-        raise ItemError("malformed", f"{name}: expected text")
-    if spec.max_length is not None and len(value) > spec.max_length:
-        raise ItemError("malformed", f"{name}: longer than {spec.max_length} characters")
-    return value
+    return _checked_text(value, name, spec.max_length)
 
 
 def _new_household(raw) -> dict:
@@ -189,9 +219,13 @@ def _resident_part(raw, index: int) -> ResidentPart:
 def parse_visit(raw) -> VisitItem:
     if not isinstance(raw, dict):
         raise ItemError("malformed", "expected an object")
+    try:
+        digest = content_hash(raw)
+    except RecursionError:  # nesting the JSON parser took but the hash cannot
+        raise ItemError("malformed", "nested too deeply") from None
     item = VisitItem(
         client_uuid=_uuid(raw.get("client_uuid"), "client_uuid"),
-        content_hash=content_hash(raw),
+        content_hash=digest,
         campaign_id=_int(raw.get("campaign"), "campaign"),
         device_time=_datetime(raw.get("device_time"), "device_time", required=True),
         outcome=_code(raw.get("outcome"), "outcome"),
