@@ -15,7 +15,7 @@ from households.services import household_create, resident_create
 from outreach.models import Assignment, Campaign, SyncChange, Team, Visit, VisitResidentOutcome
 from outreach.turfs.services import turf_assign
 
-from .sync_helpers import activated, client_for, push, statuses, visit
+from .sync_helpers import activated, client_for, days_ago, hanoi_time, push, statuses, visit
 from .test_sync_pull import pull, rows
 
 pytestmark = pytest.mark.django_db
@@ -172,10 +172,15 @@ def test_it_formats_dates_day_first_and_numbers_with_dot_thousands(world):
     many = [household_create(area=world.group1, turf=world.turf_a, house_number=str(n), street="Phố Đội Cấn")
             for n in range(10, 1210)]  # fmt: skip
     assert len(many) == 1200
-    push(client_for(world.alice), [visit(world, world.households_a[0], when="2026-11-05T19:05:00+07:00")])
+    # As 05/11 was: a day under 10 that is not the month, so month-first or unpadded differs.
+    day = days_ago(28)
+    while day.day >= 10 or day.day == day.month:  # at most 23 days more, inside the campaign
+        day -= datetime.timedelta(days=1)
+    when = hanoi_time(day, 19, 5)
+    push(client_for(world.alice), [visit(world, world.households_a[0], when=when.isoformat())])
     page = text_of(client_for(world.leader).get(turfs_url(world)))
     assert "1.203 hộ" in page and "1.202" in page  # households, of which not visited
-    assert "19:05 05/11/2026" in page
+    assert when.strftime("%H:%M %d/%m/%Y") in page
 
 
 def test_it_assigns_a_turf_to_a_team_of_the_group(world):

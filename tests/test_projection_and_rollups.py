@@ -16,7 +16,7 @@ from outreach.visits.projection import projection_rebuild
 from outreach.rollups.services import rollups_rebuild, rollups_refresh
 
 from .fixtures import build_world
-from .sync_helpers import client_for, push, statuses, visit
+from .sync_helpers import VISIT_DAY, client_for, hanoi_time, push, statuses, visit
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ HOUSEHOLD_OUTCOMES = ["visited", "nobody_home", "refused"]
 RESIDENT_OUTCOMES = ["assisted_l1_registered", "assisted_l1_activated", "assisted_l2_registered",
                      "assisted_l2_activated", "already_activated_l2", "interested", "little_interested",
                      "not_interested", "absent", "not_living_here", "moved_away"]  # fmt: skip
-BASE = datetime.datetime(2026, 11, 20, 18, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=7)))
+BASE = hanoi_time(VISIT_DAY, 18)
 
 step = st.tuples(
     st.sampled_from(["alice", "carol", "police"]),

@@ -13,7 +13,7 @@ from households.models import Resident
 from outreach.reports.lists import list_spec
 from outreach.models import Assignment
 
-from .sync_helpers import client_for, push, statuses, visit
+from .sync_helpers import VISIT_DAY, client_for, hanoi_time, push, statuses, visit
 from .test_reports_naive import many_households, scenario  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +22,10 @@ pytestmark = pytest.mark.django_db
 def export(client, area, kind: str, fmt: str, **params):
     url = reverse(f"reports:list_{fmt}", args=[area.id, kind])
     return client.get(url, params)
+
+
+def next_evening() -> str:
+    return hanoi_time(VISIT_DAY + datetime.timedelta(days=1), 18).isoformat()
 
 
 def workbook(response):
@@ -50,9 +54,9 @@ def test_it_writes_dates_as_real_excel_dates_and_ids_and_phones_as_text(scenario
     assert headers[:3] == ["Địa chỉ", "Chủ hộ", "Hẹn quay lại lúc"]
     row = {h: c for h, c in zip(headers, sheet[2], strict=True)}
     revisit = row["Hẹn quay lại lúc"]
-    assert revisit.is_date and revisit.value == datetime.datetime(2026, 11, 22, 19, 0)
+    assert revisit.is_date and revisit.value == scenario.revisit_after.replace(tzinfo=None)  # Hà Nội wall time
     assert revisit.number_format == "dd/mm/yyyy hh:mm"
-    assert row["Lần đến gần nhất"].is_date and row["Lần đến gần nhất"].value.date() == datetime.date(2026, 11, 20)
+    assert row["Lần đến gần nhất"].is_date and row["Lần đến gần nhất"].value.date() == VISIT_DAY
     assert row["Số người từ 14 tuổi"].value == 2 and row["Số người từ 14 tuổi"].data_type == "n"
 
     calls = workbook(export(client, world.commune, "goi-dien", "xlsx")).worksheets[0]
@@ -68,16 +72,17 @@ def test_it_writes_dates_as_real_excel_dates_and_ids_and_phones_as_text(scenario
 
 def test_it_keeps_the_leading_zeros_of_id_numbers(scenario):
     world = scenario.world
-    person = Resident.objects.get(id_number="001080000123")
-    # Put the person on the interested list.
-    assert statuses(push(client_for(world.alice), [visit(world, person.household, when="2026-11-21T18:00:00+07:00",
+    person = Resident.objects.get(id_number=scenario.id_number)
+    # Put the person on the interested list, the evening after the scenario's.
+    assert statuses(push(client_for(world.alice), [visit(world, person.household, when=next_evening(),
                     residents=[{"resident": person.id, "outcome": "interested"}])])) == ["accepted"]  # fmt: skip
     sheet = workbook(export(client_for(world.police), world.commune, "quan-tam", "xlsx")).worksheets[0]
     headers = [c.value for c in sheet[1]]
     cells = [dict(zip(headers, r, strict=True)) for r in sheet.iter_rows(min_row=2)]
     id_cell = next(c["Số định danh"] for c in cells if c["Họ và tên"].value == person.full_name
                    and c["Số định danh"].value)  # fmt: skip
-    assert id_cell.value == "001080000123" and id_cell.data_type == "s"
+    assert id_cell.value == scenario.id_number and id_cell.data_type == "s"
+    assert id_cell.value.startswith("001")
 
 
 def test_it_describes_the_export_on_a_second_sheet(scenario):
@@ -96,7 +101,7 @@ def test_it_exports_csv_in_utf8_with_a_bom(scenario):
     assert body.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Địa chỉ", "Chủ hộ", "Hẹn quay lại lúc"]
-    assert rows[1][2] == "22/11/2026 19:00" and rows[1][3] == "Chủ hộ đi làm, về sau 19h"
+    assert rows[1][2] == scenario.revisit_after.strftime("%d/%m/%Y %H:%M") and rows[1][3] == "Chủ hộ đi làm, về sau 19h"
     assert len(rows) == 2
 
 
@@ -118,7 +123,7 @@ def test_it_never_lets_a_note_run_as_a_spreadsheet_formula(scenario):
     world = scenario.world
     home = world.households_b[2]
     assert statuses(push(client_for(world.carol), [visit(world, home, outcome="nobody_home",
-                    when="2026-11-21T18:00:00+07:00", revisit_note='=HYPERLINK("http://x","y")')])) == ["accepted"]  # fmt: skip
+                    when=next_evening(), revisit_note='=HYPERLINK("http://x","y")')])) == ["accepted"]  # fmt: skip
     client = client_for(world.police)
     sheet = workbook(export(client, world.commune, "quay-lai", "xlsx")).worksheets[0]
     notes = [r[3] for r in sheet.iter_rows(min_row=2)]

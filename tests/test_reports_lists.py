@@ -88,7 +88,7 @@ def test_it_shows_the_revisit_time_and_note(scenario):
     assert row["revisit_note"] == "Chủ hộ đi làm, về sau 19h"
     assert row["team"] == world.team_a.name and row["turf"] == world.turf_a.name
     html = client_for(world.police).get(list_url(world.commune, "quay-lai")).content.decode()
-    assert "19:00 22/11/2026" in html
+    assert scenario.revisit_after.strftime("%H:%M %d/%m/%Y") in html
 
 
 def test_it_shows_the_blocking_reason(scenario):

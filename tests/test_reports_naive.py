@@ -18,22 +18,23 @@ from households.services import household_create, resident_create
 from outreach.models import AreaRollup, Quota, Visit, VisitResidentOutcome
 from outreach.rollups.services import rollups_refresh
 
-from .fixtures import years_ago
-from .sync_helpers import client_for, push, statuses, visit
+from .fixtures import id_number_for, years_ago
+from .sync_helpers import VISIT_DAY, client_for, hanoi_time, push, statuses, visit
 
 RANK = {"none": 0, "registered": 1, "activated": 2}
 LIVING = ("permanent", "temporary")
-VN = datetime.timezone(datetime.timedelta(hours=7))
 
 
-def at(hour: int, minute: int = 0, day: int = 20) -> str:
-    return datetime.datetime(2026, 11, day, hour, minute, tzinfo=VN).isoformat()
+def at(hour: int, minute: int = 0, days_later: int = 0) -> str:
+    """A time on the scenario's evening (or `days_later`), Hà Nội time, as the phone sends it."""
+    return hanoi_time(VISIT_DAY + datetime.timedelta(days=days_later), hour, minute).isoformat()
 
 
 @dataclass
 class Scenario:
     world: object
     revisit_after: datetime.datetime
+    id_number: str
 
 
 def build_scenario(world) -> Scenario:
@@ -46,13 +47,14 @@ def build_scenario(world) -> Scenario:
     people = {h: list(h.residents.order_by("id")) for h in world.households_a + world.households_b}
     # Phones, an ID number with Hà Nội's leading zeros, and one elderly person living alone.
     Resident.objects.filter(id=people[a0][1].id).update(phone="+84912345678", elderly_alone=True)
-    Resident.objects.filter(id=people[a1][0].id).update(phone="+84387654321", id_number="001080000123")
+    id_number = id_number_for(people[a1][0], serial="000123")  # 001080000123 when written in 2026
+    Resident.objects.filter(id=people[a1][0].id).update(phone="+84387654321", id_number=id_number)
     Resident.objects.filter(id=people[a2][1].id).update(phone="+84901112233")
     Resident.objects.filter(id=people[b1][0].id).update(phone="+84971234567")
     Resident.objects.filter(id=people[b1][1].id).update(phone="+84351234567", disabled=True)
     Quota.objects.create(campaign=world.campaign, area=world.group1, registered_target=4, activated_target=3)
     Quota.objects.create(campaign=world.campaign, area=world.group2, registered_target=6, activated_target=4)
-    revisit_after = datetime.datetime(2026, 11, 22, 19, 0, tzinfo=VN)
+    revisit_after = hanoi_time(VISIT_DAY + datetime.timedelta(days=2), 19)
 
     def r(household, i, outcome, reason=None):
         part = {"resident": people[household][i].id, "outcome": outcome}
@@ -80,7 +82,7 @@ def build_scenario(world) -> Scenario:
         {"resident": other_people[1].id, "outcome": "interested", "reason": "no_otp"}])])) == ["accepted"]  # fmt: skip
     assert police  # the police account exists and can push too; used by other tests
     rollups_refresh(campaign_id=world.campaign.id)
-    return Scenario(world=world, revisit_after=revisit_after)
+    return Scenario(world=world, revisit_after=revisit_after, id_number=id_number)
 
 
 def many_households(turf, street: str, count: int) -> list[Household]:

@@ -11,7 +11,7 @@ from rest_framework.authtoken.models import Token
 from households.models import Household, Resident
 from outreach.models import HouseholdState, Visit, VisitResidentOutcome
 
-from .sync_helpers import activated, client_for, push, statuses, visit
+from .sync_helpers import activated, client_for, days_ago, hanoi_time, push, statuses, visit
 
 pytestmark = pytest.mark.django_db
 
@@ -170,10 +170,11 @@ def test_it_rejects_a_new_resident_with_an_id_number_that_contradicts_the_birth_
 
 
 def test_it_keeps_both_device_and_server_time(world):
-    item = visit(world, world.households_a[0], when="2026-11-01T18:00:00+07:00")
+    day = days_ago(32)  # a phone clock a month behind, still inside the campaign
+    item = visit(world, world.households_a[0], when=hanoi_time(day, 18).isoformat())
     push(client_for(world.alice), [item])
     stored = Visit.objects.get()
-    assert stored.device_time.isoformat().startswith("2026-11-01T11:00:00")
+    assert stored.device_time.isoformat().startswith(f"{day.isoformat()}T11:00:00")  # stored in UTC
     assert stored.clock_skew_seconds > 86400  # a clock days behind is visible
 
 
