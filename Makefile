@@ -15,6 +15,10 @@ $(STAMP): requirements.txt
 
 setup: $(STAMP)
 
+# The embedded mode (outreach/config/settings.py): DEBUG on and a development key by default,
+# which the settings refuse anywhere TUNGNHA_EMBEDDED=1 was not asked for (a server).
+run test test-services bench messages: export TUNGNHA_EMBEDDED := 1
+
 # Debian's Chromium for the field app's browser tests (tests/e2e, marked "browser"; driven
 # by Playwright, which never downloads a browser of its own here). Installed when missing
 # on a Debian machine where we are root (CI); elsewhere those tests skip, or fail under

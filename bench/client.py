@@ -52,7 +52,8 @@ class Http:
 
 def obtain_token(port: int, username: str, password: str) -> str:
     client = Http(port)
-    body = urllib.parse.urlencode({"username": username, "password": password}).encode()
+    # One token per device (outreach.accounts): each benchmark phone gets its own.
+    body = urllib.parse.urlencode({"username": username, "password": password, "device": "bench"}).encode()
     status, _, data = client.request("POST", "/api/v1/auth/token", body,
                                      {"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
     client.close()

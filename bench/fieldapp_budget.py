@@ -184,8 +184,8 @@ def measure_in_chromium(base: str, runs: int) -> tuple[dict, list[dict]]:
         page.fill("input[name=username]", "alice")
         page.fill("input[name=password]", PASSWORD)
         page.click("button[type=submit]")
-        page.wait_for_function("document.documentElement.dataset.offline === 'ready'")
-        page.wait_for_function("document.documentElement.dataset.sync === 'idle'")
+        page.wait_for_function("() => document.documentElement.dataset.offline === 'ready'")
+        page.wait_for_function("() => document.documentElement.dataset.sync === 'idle'")
         page.wait_for_selector(".walk li a")
         count = page.evaluate("document.querySelectorAll('.walk li a').length")
         assert count == HOUSEHOLDS, f"the walk list shows {count} households, not {HOUSEHOLDS}"
@@ -197,7 +197,7 @@ def measure_in_chromium(base: str, runs: int) -> tuple[dict, list[dict]]:
         cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
 
         def last(name: str, before: int) -> float:
-            page.wait_for_function(f"performance.getEntriesByName('{name}').length > {before}")
+            page.wait_for_function(f"() => performance.getEntriesByName('{name}').length > {before}")
             return page.evaluate(f"performance.getEntriesByName('{name}').at(-1).duration")
 
         walk, reopen, save = [], [], []

@@ -4,6 +4,7 @@ the police/leadership reports can grow apart:
 - frontend.fieldapp: the offline-first PWA for door-knocking teams (/app/)
 - frontend.leaders: residential group leaders cut and assign turfs (/to/)
 - frontend.reports: police and leadership lists, progress, rankings, exports (/bao-cao/)
+- frontend.accounts: everyone's signed-in devices; the commune police's unlock (/tai-khoan/)
 """
 
 from django.urls import include, path
@@ -16,4 +17,5 @@ urlpatterns = [
     path("app/", include("frontend.fieldapp.urls")),
     path("to/", include("frontend.leaders.urls")),
     path("bao-cao/", include("frontend.reports.urls")),
+    path("tai-khoan/", include("frontend.accounts.urls")),
 ]

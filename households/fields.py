@@ -64,8 +64,9 @@ PULL_HOUSEHOLD = {
 }  # fmt: skip
 PULL_RESIDENT = {
     "id": ("id",), "household": ("household",),
-    **{name: (name,) for name in ("full_name", "birth_date", "birth_year", "sex", "id_number", "phone",
-                                  "residence_status")},
+    **{name: (name,) for name in ("full_name", "birth_date", "birth_year")},
+    "eligible_from": ("birth_date",),
+    **{name: (name,) for name in ("sex", "id_number", "phone", "residence_status")},
     "support": SUPPORT_FLAGS, "vneid1": ("vneid_level1",), "vneid2": ("vneid_level2",), "interest": (),
     "last_outcome": (), "last_reason": (),
 }  # fmt: skip

@@ -209,6 +209,15 @@ def eligibility_cutoff(on: datetime.date) -> datetime.date:
         return on.replace(year=on.year - ELIGIBLE_AGE, day=28)
 
 
+def turns_fourteen_on(birth_date: datetime.date) -> datetime.date:
+    """The first day someone born on `birth_date` is 14 (born 29 February: 1 March in a common
+    year, as `eligibility_cutoff` has it)."""
+    try:
+        return birth_date.replace(year=birth_date.year + ELIGIBLE_AGE)
+    except ValueError:
+        return datetime.date(birth_date.year + ELIGIBLE_AGE, 3, 1)
+
+
 class ResidentQuerySet(models.QuerySet):
     def eligible_on(self, on: datetime.date):
         """Aged 14+ on `on`. With only a birth year known, the person counts from 1 January of
@@ -253,11 +262,12 @@ class Resident(models.Model):
         verbose_name = _("nhân khẩu")
         verbose_name_plural = _("nhân khẩu")
         ordering = ["household_id", "-birth_year", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["id_number"], condition=Q(id_number__isnull=False), name="resident_id_number_unique"
-            )
-        ]
+        # Not unique: a number typed at the door that is already registered is stored and
+        # queued as a PossibleDuplicate. Refusing it would tell whoever typed it that the
+        # number exists somewhere (an oracle for full ID numbers, DESIGN.md §6), and the
+        # person at the door is real: the same person registered twice, KT2, or a typo.
+        indexes = [models.Index(fields=["id_number"], condition=Q(id_number__isnull=False),
+                                name="resident_id_number_idx")]  # fmt: skip
 
     def __str__(self):
         return self.full_name
@@ -314,3 +324,28 @@ class Resident(models.Model):
     @property
     def needs_home_support(self) -> bool:
         return self.elderly_alone or self.disabled or self.sick
+
+
+class PossibleDuplicate(models.Model):
+    """Two residents with the same ID number, for an officer of the newer one's area to
+    resolve (a data-quality item, "đúng, đủ, sạch, sống")."""
+
+    class Resolution(models.TextChoices):
+        SAME_PERSON = "same_person", _("cùng một người")
+        DIFFERENT_PEOPLE = "different_people", _("hai người khác nhau (số nhập sai)")
+
+    resident = models.ForeignKey(Resident, verbose_name=_("nhân khẩu mới"), on_delete=models.CASCADE,
+                                 related_name="duplicates_found")  # fmt: skip
+    other = models.ForeignKey(Resident, verbose_name=_("trùng với"), on_delete=models.CASCADE, related_name="+")
+    found_at = models.DateTimeField(_("phát hiện lúc"), default=timezone.now)
+    resolution = models.CharField(_("kết luận"), max_length=20, choices=Resolution.choices, blank=True)
+    resolved_at = models.DateTimeField(_("xử lý lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("nghi trùng số định danh")
+        verbose_name_plural = _("nghi trùng số định danh")
+        ordering = ["resolved_at", "-found_at"]
+        constraints = [models.UniqueConstraint(fields=["resident", "other"], name="possible_duplicate_once")]
+
+    def __str__(self):
+        return f"{self.resident} ↔ {self.other}"

@@ -7,7 +7,7 @@ import uuid
 from django.db import transaction
 
 from .fields import HOUSEHOLD, RESIDENT
-from .models import Area, Household, Resident, Turf
+from .models import Area, Household, PossibleDuplicate, Resident, Turf
 
 HOUSEHOLD_FIELDS = HOUSEHOLD  # what an update may change, from the one list in households.fields
 RESIDENT_FIELDS = RESIDENT
@@ -37,6 +37,7 @@ def resident_create(*, household: Household, client_uuid: uuid.UUID | None = Non
     resident = Resident(household=household, client_uuid=client_uuid, **fields)
     _prepare(resident)
     resident.save()
+    duplicates_queue(resident=resident)
     return resident
 
 
@@ -47,7 +48,19 @@ def resident_update(*, resident: Resident, **fields) -> Resident:
         setattr(resident, name, value)
     _prepare(resident)
     resident.save()
+    duplicates_queue(resident=resident)
     return resident
+
+
+def duplicates_queue(*, resident: Resident) -> int:
+    """Queue every other resident holding the same ID number as a possible duplicate of
+    this one; returns how many. The caller's answer must not depend on it (no oracle)."""
+    if not resident.id_number:
+        return 0
+    others = Resident.objects.filter(id_number=resident.id_number).exclude(pk=resident.pk).values_list("pk", flat=True)
+    found = [PossibleDuplicate(resident=resident, other_id=pk) for pk in others]
+    PossibleDuplicate.objects.bulk_create(found, ignore_conflicts=True)
+    return len(found)
 
 
 def _prepare(resident: Resident) -> None:

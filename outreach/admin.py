@@ -3,6 +3,8 @@
 Visits are an append-only event log and the states and rollups are projections of it, so
 those admins are read-only: a hand edit would disagree with what the phones sent and be
 overwritten by the next rebuild. The sync change log is internal plumbing and not shown.
+The audit log is not registered either: it is read on /bao-cao/nhat-ky/, scoped by
+Capability.READ_AUDIT and itself audited, and no admin may edit it.
 """
 
 from django.contrib import admin
@@ -14,6 +16,8 @@ from households.admin import (
     AreaScopedAdmin, ReadOnlyMixin, ScopedInline, ScopedRelatedFilter, area_filter, keyed_search,
 )  # fmt: skip
 
+from .access import Capability
+from .audit.adminlog import AuditedAdminMixin
 from .models import (
     AreaDailySnapshot, AreaRollup, Assignment, Campaign, HouseholdState, OutcomeCode, OutcomeScope, Quota,
     ResidentState, RoleGrant, Team, TeamMembership, Visit, VisitResidentOutcome,
@@ -74,6 +78,7 @@ class AssignmentAdmin(AreaScopedAdmin):
     that, so a reassignment is always a new row and the history stays."""
 
     area_lookup = "turf__area"
+    capability = Capability.MANAGE_TURFS
     list_display = ("turf", "team", "campaign", "assigned_by", "assigned_at", "ended_at")
     list_filter = ("campaign", OpenAssignmentFilter, area_filter("turf__area"), ("team", ScopedRelatedFilter))
     search_fields = ("turf__name", "team__name")
@@ -83,6 +88,7 @@ class AssignmentAdmin(AreaScopedAdmin):
     # which turf_assign satisfies by ending the old row first.
     fields = ("campaign", "turf", "team", "assigned_by", "assigned_at", "ended_at")
     readonly_fields = ("assigned_by", "assigned_at", "ended_at")
+    audit_changes = False  # turf_assign writes the audit row itself (action "assign")
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -117,7 +123,7 @@ class QuotaInline(ScopedInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "start_date", "deadline", "target_level", "is_active")
     list_filter = ("is_active", "target_level")
     search_fields = ("name",)
@@ -134,7 +140,7 @@ class QuotaAdmin(AreaScopedAdmin):
 
 
 @admin.register(OutcomeCode)
-class OutcomeCodeAdmin(admin.ModelAdmin):
+class OutcomeCodeAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("scope", "code", "label_vi", "label_en", "campaign", "sort_order", "is_active")
     list_filter = ("scope", "campaign", "is_active")
     search_fields = ("code", "label_vi", "label_en")

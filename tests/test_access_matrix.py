@@ -16,6 +16,8 @@ from django.contrib.auth.models import Permission, User
 from households.models import Household, Resident
 from households.services import household_create
 from outreach.access import ROLES_WITH, Capability, access_for
+from outreach.audit.origin import COMMAND_LINE
+from outreach.audit.services import audit_record
 from outreach.models import Assignment, Role, RoleGrant, TeamMembership
 
 from .sync_helpers import client_for, push, visit
@@ -105,6 +107,19 @@ def surface_answer(world, user, capability: Capability, where: str) -> bool:
         return page_ok(user, f"/bao-cao/{area.pk}/danh-sach/chua-den.csv")
     if capability == Capability.ADMINISTER:
         return page_ok(user, f"/admin/households/household/{household.pk}/change/")
+    if capability == Capability.REVEAL_FULL_ID:
+        resident = Resident.objects.filter(household=household).first()
+        status = client_for(user).post(f"/bao-cao/hien-so/{resident.pk}/", {"reason_code": "activate"}).status_code
+        assert status in (200, 403, 404), status
+        return status == 200
+    if capability == Capability.READ_AUDIT:
+        audit_record(user=None, origin=COMMAND_LINE, action="export", area=area, rows=7)
+        response = client_for(user).get("/bao-cao/nhat-ky/")
+        assert response.status_code in (200, 403), response.status_code
+        return response.status_code == 200 and area.name in response.content.decode()
+    if capability == Capability.MANAGE_ACCOUNTS:
+        managed = {"inside": world.alice, "parent": world.police, "sibling": world.dave}[where]
+        return page_ok(user, f"/tai-khoan/thiet-bi/nguoi-dung/{managed.pk}/")
     return pulled_in_full(world, user, turf, team)[capability]
 
 
@@ -116,8 +131,10 @@ def test_it_gives_the_same_answer_on_every_surface(world, role, capability, wher
     area, group, _, _ = _targets(world, where)
     target = group if capability in (Capability.RECORD_VISITS, Capability.MANAGE_TURFS) else area
     if capability in (Capability.SEE_FULL_ID, Capability.SEE_PHONE, Capability.SEE_BIRTH_DATE,
-                      Capability.ADMINISTER):  # fmt: skip
+                      Capability.ADMINISTER, Capability.REVEAL_FULL_ID):  # fmt: skip
         target = group  # the household's own area
+    if capability == Capability.MANAGE_ACCOUNTS:
+        target = {"inside": world.group1, "parent": world.commune, "sibling": world.other_group}[where]
     want = expected(role, capability, where)
     assert access_for(user=user).allows(capability, target) is want
     assert surface_answer(world, user, capability, where) is want

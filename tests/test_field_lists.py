@@ -10,6 +10,7 @@ from households import fields, roster, services
 from households.admin import HouseholdForm, ResidentAdmin
 from households.models import Household, Resident
 from households.services import resident_update
+from outreach.models import TeamMembership
 from outreach.sync import items
 from outreach.sync.items import ItemError, parse_visit
 
@@ -89,7 +90,8 @@ def test_it_describes_exactly_the_fields_the_push_parser_accepts(schemas, entity
 @pytest.mark.django_db
 def test_it_describes_the_pulls_field_lists_as_the_pull_sends_them(schemas, world):
     resident = resident_update(resident=world.households_a[0].residents.first(), phone="0912345678")
-    client = client_for(world.alice)
+    client = client_for(world.leader)  # a group leader on team A: shown the phone (alice is not)
+    TeamMembership.objects.create(team=world.team_a, user=world.leader)
     assert statuses(push(client, [visit(world, world.households_a[0])])) == ["accepted"]  # a visit row too
     body = client.get("/api/v1/sync/pull").json()
     pull_schema = schemas["PullResponse"]["properties"]

@@ -7,11 +7,12 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.contrib.auth.models import User
 from openpyxl import load_workbook
 
 from households.models import Resident
 from outreach.reports.lists import list_spec
-from outreach.models import Assignment
+from outreach.models import Assignment, Role, RoleGrant
 
 from .sync_helpers import VISIT_DAY, client_for, hanoi_time, push, statuses, visit
 from .test_reports_naive import many_households, scenario  # noqa: F401 - the fixture
@@ -76,13 +77,21 @@ def test_it_keeps_the_leading_zeros_of_id_numbers(scenario):
     # Put the person on the interested list, the evening after the scenario's.
     assert statuses(push(client_for(world.alice), [visit(world, person.household, when=next_evening(),
                     residents=[{"resident": person.id, "outcome": "interested"}])])) == ["accepted"]  # fmt: skip
-    sheet = workbook(export(client_for(world.police), world.commune, "quan-tam", "xlsx")).worksheets[0]
-    headers = [c.value for c in sheet[1]]
-    cells = [dict(zip(headers, r, strict=True)) for r in sheet.iter_rows(min_row=2)]
-    id_cell = next(c["Số định danh"] for c in cells if c["Họ và tên"].value == person.full_name
-                   and c["Số định danh"].value)  # fmt: skip
+    # Only an administrator exports full ID numbers (commune police reveal one at a time).
+    admin = User.objects.create_user(username="quantri", password="matkhau-123")
+    RoleGrant.objects.create(user=admin, area=world.commune, role=Role.ADMIN)
+
+    def id_cell_for(user):
+        sheet = workbook(export(client_for(user), world.commune, "quan-tam", "xlsx")).worksheets[0]
+        headers = [c.value for c in sheet[1]]
+        cells = [dict(zip(headers, r, strict=True)) for r in sheet.iter_rows(min_row=2)]
+        return next(c["Số định danh"] for c in cells if c["Họ và tên"].value == person.full_name
+                    and c["Số định danh"].value)  # fmt: skip
+
+    id_cell = id_cell_for(admin)
     assert id_cell.value == scenario.id_number and id_cell.data_type == "s"
     assert id_cell.value.startswith("001")
+    assert id_cell_for(world.police).value == "••••••••" + scenario.id_number[-4:]
 
 
 def test_it_describes_the_export_on_a_second_sheet(scenario):

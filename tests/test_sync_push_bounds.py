@@ -60,15 +60,40 @@ def test_it_rejects_the_item_alone_and_the_team_still_syncs(world, change):
     assert pull(client)["households"]["rows"]
 
 
+def _visit_uuids(body) -> list[str]:
+    block = body.get("visits") or {"fields": ["client_uuid"], "rows": []}
+    index = block["fields"].index("client_uuid")
+    return [row[index] for row in block["rows"]]
+
+
+@pytest.mark.parametrize("change", BAD_ITEMS.values(), ids=BAD_ITEMS.keys())
+def test_it_stores_nothing_of_the_rejected_item_and_the_next_pulls_read_back_fine(world, change):
+    """The pull after the push, whole and from the cursor the phone held before it, answers
+    200 with the good visit alone: nothing of the bad one was stored to trip a later read."""
+    client, teammate = client_for(world.alice), client_for(world.bob)
+    before = pull(teammate)["cursor"]
+    good, bad = visit(world, world.households_a[0]), {**visit(world, world.households_a[1]), **change}
+    response = _raw_push(client, json.dumps({"visits": [bad, good]}))
+    assert [r["status"] for r in response.json()["results"]] == ["rejected", "accepted"]
+    incremental = pull(teammate, before)
+    assert _visit_uuids(incremental) == [good["client_uuid"]]
+    assert incremental["households"]["rows"] and incremental["has_more"] is False
+    assert _visit_uuids(pull(teammate)) == [good["client_uuid"]]
+    assert pull(teammate, incremental["cursor"]) == {"cursor": incremental["cursor"], "has_more": False}
+
+
 def test_it_refuses_a_body_nested_too_deeply_as_malformed_json(world):
     client = client_for(world.alice)
+    before = pull(client)["cursor"]
     deep = '{"visits": [{"note": ' + "[" * 100_000 + "]" * 100_000 + "}]}"
     response = _raw_push(client, deep)
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "malformed_json"
     assert pull(client)["households"]["rows"]
+    assert pull(client, before) == {"cursor": before, "has_more": False}
 
 
-def test_it_answers_a_pull_for_a_campaign_id_past_bigint_with_404(world):
+def test_it_refuses_a_pull_for_a_campaign_id_past_bigint_with_400(world):
+    # Once a 500 on PostgreSQL; then a 404 with DRF's English body. Not an id at all: a 400.
     response = client_for(world.alice).get("/api/v1/sync/pull", {"campaign": str(2**64)})
-    assert response.status_code == 404
+    assert response.status_code == 400 and response.json()["error"]["code"] == "bad_campaign"

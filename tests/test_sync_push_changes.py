@@ -18,10 +18,9 @@ from .test_sync_pull import pull, rows
 pytestmark = pytest.mark.django_db
 
 
-def _new_household_item(world, *, id_number: str | None = None) -> dict:
-    resident = {"client_uuid": str(uuid.uuid4()), "full_name": "Lê Thị Thu", "birth_date": "1990-05-04", "sex": "F"}
-    if id_number:
-        resident["id_number"] = id_number
+def _new_household_item(world, *, resident_uuid: str | None = None) -> dict:
+    resident = {"client_uuid": resident_uuid or str(uuid.uuid4()), "full_name": "Lê Thị Thu",
+                "birth_date": "1990-05-04", "sex": "F"}  # fmt: skip
     return {
         **visit(world, world.households_a[0]),
         "household": None,
@@ -87,7 +86,10 @@ def test_it_logs_a_household_once_when_the_batch_creates_it_and_adds_a_resident_
 def test_it_does_not_log_a_household_whose_creation_was_rolled_back(world):
     # The second item's resident clashes with the first's ID number only once the first is
     # stored: its household is created in the item's savepoint and rolled back with it.
-    first, second = (_new_household_item(world, id_number="001190012345") for _ in range(2))
+    # The same new resident's UUID in two new households: the second one's creation fails
+    # on the unique UUID and is rolled back.
+    clash = str(uuid.uuid4())
+    first, second = (_new_household_item(world, resident_uuid=clash) for _ in range(2))
     since = _last_change()
     results = push(client_for(world.alice), [first, second]).json()["results"]
     assert [r["status"] for r in results] == ["accepted", "rejected"]
@@ -121,7 +123,10 @@ def test_it_still_logs_registry_edits_made_one_by_one_after_a_push(world):
 def test_it_rejects_a_later_item_naming_a_household_whose_creation_was_rolled_back(world):
     # Was a 500 (a visit row pointing at the rolled-back household): the phone would retry
     # the whole batch for ever.
-    first, second = (_new_household_item(world, id_number="001190012345") for _ in range(2))
+    # The same new resident's UUID in two new households: the second one's creation fails
+    # on the unique UUID and is rolled back.
+    clash = str(uuid.uuid4())
+    first, second = (_new_household_item(world, resident_uuid=clash) for _ in range(2))
     third = {**visit(world, world.households_a[0]), "household": None,
              "household_uuid": second["new_household"]["client_uuid"]}  # fmt: skip
     response = push(client_for(world.alice), [first, second, third])

@@ -13,6 +13,7 @@ from outreach.turfs.selectors import parse_section_key, section_q
 from outreach.turfs.cutting import assignment_check
 
 OUT_OF_SCOPE_TURF = _("Khu vực đã chọn không thuộc phạm vi bạn quản lý hoặc không còn nữa. Hãy tải lại trang.")
+OUT_OF_SCOPE_TEAM = _("Tổ công tác đã chọn không thuộc phạm vi bạn quản lý hoặc không còn nữa. Hãy tải lại trang.")
 OUT_OF_SCOPE_HOUSEHOLD = _("Có hộ đã chọn không thuộc phạm vi này hoặc không còn nữa. Hãy tải lại trang.")
 NEW_TURF = "new"
 
@@ -45,27 +46,26 @@ class AssignForm(forms.Form):
     team = forms.ModelChoiceField(
         queryset=Team.objects.select_related("area"),
         error_messages={"required": _("Hãy chọn tổ công tác để giao."),
-                        "invalid_choice": _("Tổ công tác đã chọn không còn nữa. Hãy tải lại trang.")},
+                        "invalid_choice": OUT_OF_SCOPE_TEAM},
     )  # fmt: skip
 
     def __init__(self, *args, scope: AreaScope, turf: Turf, commune: Area, **kwargs):
         super().__init__(*args, **kwargs)
         self.scope, self.turf, self.commune = scope, turf, commune
+        # Only the teams the user may assign to are choices: one outside the scope and one
+        # that does not exist get the same answer, so the form tells nothing of other areas.
+        self.fields["team"].queryset = scope.filter(self.fields["team"].queryset, "area")
 
     def clean(self):
         data = super().clean()
         team, campaign = data.get("team"), data.get("campaign")
         if team is None or campaign is None:
             return data
-        if not team.area.path.startswith(self.commune.path):
+        if not team.area.path.startswith(self.commune.path):  # in the scope, another commune
             raise ValidationError(
                 _("Không giao được: tổ công tác đã chọn thuộc xã / phường khác, không phải %(commune)s."),
                 params={"commune": self.commune.name}, code="other_commune",
             )  # fmt: skip
-        if not self.scope.covers(team.area):
-            raise ValidationError(
-                _("Bạn chỉ giao được khu vực cho các tổ công tác thuộc địa bàn bạn quản lý."), code="team_out_of_scope"
-            )
         assignment_check(campaign=campaign, turf=self.turf, team=team, commune=self.commune)
         return data
 

@@ -1,11 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import audit_views, views
 
 app_name = "reports"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("hien-so/<int:resident_id>/", audit_views.reveal, name="reveal"),
+    path("nhat-ky/", audit_views.audit_log, name="audit"),
+    path("nhat-ky.xlsx", audit_views.audit_export, {"fmt": "xlsx"}, name="audit_xlsx"),
+    path("nhat-ky.csv", audit_views.audit_export, {"fmt": "csv"}, name="audit_csv"),
     path("<int:area_id>/", views.progress, name="progress"),
     path("<int:area_id>/xep-hang/", views.ranking, name="ranking"),
     path("<int:area_id>/bao-cao-nhanh/", views.chat, name="chat"),

@@ -2,7 +2,8 @@
 
 Every view goes through `report_page`, which answers 403 to a user with no reporting role
 (field members), 404 for an area outside the user's grants, and picks the campaign from
-the `campaign` GET parameter (default: the newest active one).
+the `campaign` GET parameter (default: the newest active one). A list page and an export
+each write one row to the audit log (outreach.audit) saying what they showed.
 """
 
 import datetime
@@ -20,19 +21,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from households.models import Area, AreaKind
+from households.models import Area, AreaKind, Resident
 from outreach.access import Access, AreaScope, Capability, access_for
+from outreach.audit.models import AuditAction
+from outreach.audit.services import audit_read, report_fields
 from outreach.campaigns.selectors import campaigns_for_reports
-from outreach.reports.navigation import CampaignNotFound, area_breadcrumbs, campaign_choose, report_top_areas
+from outreach.reports.navigation import (
+    CampaignNotFound, area_breadcrumbs, audit_link_shown, campaign_choose, report_top_areas,
+)  # fmt: skip
 from outreach.reports.chat_report import chat_report
 from outreach.reports.forecast import forecast_quota
 from outreach.reports.formatting import phone_local, phone_spaced
 from outreach.reports.lists import SPECS, Column, list_filter_choices, list_queryset, list_row, list_spec
 from outreach.reports.progress import daily_series, progress_for_area
 from outreach.reports.ranking import SORT_KEYS, area_ranking, sort_rows, turf_ranking
-from outreach.models import Campaign
+from outreach.models import Campaign, ResidentState
 
 from . import exports
+from .audit_forms import REVEAL_REASONS
 from .charts import DESKTOP, PHONE, trend_svg
 from .forms import ListFilterForm
 
@@ -89,7 +95,8 @@ def _context(request, report: Report, *, tab: str, title: str, **extra) -> dict:
         "report": report, "area": area, "campaign": report.campaign, "campaigns": report.campaigns,
         "crumbs": _crumbs(report, tab),
         "tab": tab, "page_title": title, "query": report.query,
-        "lists_allowed": bool(area) and lists_allowed(area), "now": timezone.localtime(), **extra,
+        "lists_allowed": bool(area) and lists_allowed(area), "now": timezone.localtime(),
+        "audit_allowed": audit_link_shown(access=report.access), **extra,
     }  # fmt: skip
 
 
@@ -232,18 +239,54 @@ def list_page(request, report: Report, kind: str):
     columns = screen_columns(spec)
     now = timezone.now()
     shown = report.access.resident_fields(report.area)
+    reveal = report.access.scope(Capability.REVEAL_FULL_ID) if "id_number" not in shown else None
     rows = []
     for obj in page.object_list:
         values = list_row(slug=kind, obj=obj, campaign=report.campaign, shown=shown)
-        rows.append([_cell(column, values, now) for column in columns])
+        cells = [_cell(column, values, now) for column in columns]
+        if reveal is not None and reveal.allowed:
+            _offer_reveal(cells, resident=_resident_of(obj), scope=reveal)
+        rows.append(cells)
+    audit_read(request=request, action=AuditAction.LIST_VIEW, area=report.area, rows=len(rows),
+               fields=report_fields(columns=[c.key for c in spec.columns], shown=shown),
+               detail={"list": kind, "page": page.number, "total": page.paginator.count, **_filters_detail(filters)})
     params = request.GET.copy()
     params.pop("page", None)
     if report.campaign and "campaign" not in params:
         params["campaign"] = str(report.campaign.id)
     return render(request, "reports/list.html", _context(
         request, report, tab="lists", title=spec.title, spec=spec, specs=SPECS.values(), form=form, page=page,
-        columns=columns, rows=rows, filter_query=params.urlencode(),
+        columns=columns, rows=rows, filter_query=params.urlencode(), reveal_reasons=REVEAL_REASONS,
     ))  # fmt: skip
+
+
+def _resident_of(obj) -> Resident | None:
+    """The resident a list row is about (a ResidentState's, or the call list's own), None
+    for the household lists."""
+    if isinstance(obj, ResidentState):
+        return obj.resident
+    return obj if isinstance(obj, Resident) else None
+
+
+def _offer_reveal(cells: list[dict], *, resident: Resident | None, scope: AreaScope) -> None:
+    """A masked ID number gets the "Hiện số" form where the reader may reveal it (the
+    household's area is already joined: no query)."""
+    if resident is None or not resident.id_number or not scope.covers(resident.household.area):
+        return
+    for cell in cells:
+        if cell["key"] == "id_number" and cell["value"]:
+            cell["reveal"] = resident.pk
+
+
+def _filters_detail(filters) -> dict:
+    """The list's filters for the audit log: ids and names of areas, turfs and teams only."""
+    detail = {name: {"id": value.pk, "name": str(value)} for name, value in (
+        ("group", filters.group), ("turf", filters.turf), ("team", filters.team)) if value}  # fmt: skip
+    if filters.reason:
+        detail["reason"] = filters.reason.code
+    if filters.support:
+        detail["support"] = True
+    return {"filters": detail} if detail else {}
 
 
 PLACE_KEYS = ("group", "turf", "team")
@@ -286,6 +329,11 @@ def list_export(request, report: Report, kind: str, fmt: str):
     campaign, area = report.campaign, report.area
     queryset = list_queryset(slug=kind, area=area, campaign=campaign, filters=filters, today=report.today)
     shown = report.access.resident_fields(area)
+    # Logged before the first byte leaves, with the count the file will hold: a download
+    # cut off halfway has still shown what it showed.
+    audit_read(request=request, action=AuditAction.EXPORT, area=area, rows=queryset.count(),
+               fields=report_fields(columns=[c.key for c in spec.columns], shown=shown),
+               detail={"list": kind, "format": fmt, **_filters_detail(filters)})
     rows = (list_row(slug=kind, obj=obj, campaign=campaign, shown=shown) for obj in queryset.iterator(chunk_size=2000))
     filename = f"{kind}-{area.code}-{report.today:%Y%m%d}.{fmt}"
     if fmt == "csv":

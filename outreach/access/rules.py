@@ -24,24 +24,36 @@ class Capability(enum.StrEnum):
     MANAGE_TURFS = "manage_turfs"  # cut a group into turfs and assign them (/to/)
     READ_REPORTS = "read_reports"  # progress, ranking, lists (/bao-cao/)
     EXPORT_PERSONAL_DATA = "export_personal_data"  # the lists as Excel / CSV
-    SEE_FULL_ID = "see_full_id"  # the 12-digit ID number (others see the last 4 digits)
+    SEE_FULL_ID = "see_full_id"  # the 12-digit ID number in bulk (others see the last 4 digits)
+    REVEAL_FULL_ID = "reveal_full_id"  # one resident's full ID number, asked with a reason, audited
     SEE_PHONE = "see_phone"
-    SEE_BIRTH_DATE = "see_birth_date"  # the full date (others see the year)
+    SEE_BIRTH_DATE = "see_birth_date"  # the full date (others see the year and the 14th birthday)
+    READ_AUDIT = "read_audit"  # the audit log of the area, and its export
+    MANAGE_ACCOUNTS = "manage_accounts"  # see and revoke the area's users' devices, unlock sign-in
     ADMINISTER = "administer"  # the admin's rows (the admin itself also needs is_staff)
 
 
 F, G, P, L, A = Role.FIELD_MEMBER, Role.GROUP_LEADER, Role.COMMUNE_POLICE, Role.PROVINCE_LEADER, Role.ADMIN
 
-# The one table. Today's policy, unchanged by the move here; the privacy issue (#14)
-# narrows the personal-data rows (DESIGN.md §6).
+# The one table (DESIGN.md §6, Decree 13/2023: each role sees what its work needs).
+# - A field team member gets what the door needs: name, birth year and eligibility, sex,
+#   VNeID status, the last 4 ID digits; never the full ID number, phone or birth date.
+# - A group leader also gets phones, for the call list; never the full ID number.
+# - Commune police and province leadership get the full record except the full ID number,
+#   which only an audited reveal with a reason shows, one resident at a time.
+# - The administrator corrects records in the admin, so sees them whole (each change page
+#   read is audited).
 ROLES_WITH: dict[Capability, frozenset[Role]] = {
     Capability.RECORD_VISITS: frozenset({G, P, A}),
     Capability.MANAGE_TURFS: frozenset({G, P, A}),
     Capability.READ_REPORTS: frozenset({G, P, L, A}),
     Capability.EXPORT_PERSONAL_DATA: frozenset({G, P, L, A}),
-    Capability.SEE_FULL_ID: frozenset({G, P, L, A}),
-    Capability.SEE_PHONE: frozenset({F, G, P, L, A}),
-    Capability.SEE_BIRTH_DATE: frozenset({F, G, P, L, A}),
+    Capability.SEE_FULL_ID: frozenset({A}),
+    Capability.REVEAL_FULL_ID: frozenset({P, L, A}),
+    Capability.SEE_PHONE: frozenset({G, P, L, A}),
+    Capability.SEE_BIRTH_DATE: frozenset({P, L, A}),
+    Capability.READ_AUDIT: frozenset({P, A}),
+    Capability.MANAGE_ACCOUNTS: frozenset({P, A}),
     Capability.ADMINISTER: frozenset({P, L, A}),
 }
 

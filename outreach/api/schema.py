@@ -3,30 +3,67 @@ They document; the push is validated by outreach.sync.items for speed. The new h
 and new resident's fields and the pull's columns come from households.fields, the lists the
 parser and the pull use; tests/test_field_lists.py checks the document against both."""
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from households import fields
 from households.fields import PushField
 
-from ..sync import pull
+from ..sync import errors, items, pull, push
+from ..sync.items import MAX_ID
+
+
+def _id(**options) -> serializers.IntegerField:
+    """A row id as the parser takes it: positive and a bigint (documented as int64)."""
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **options)
+
+
+class OneOf(serializers.CharField):
+    """A string that is one of `values`, published as the enum component `component`."""
+
+    def __init__(self, values, *, component: str, **options):
+        super().__init__(**options)
+        self.values, self.component = tuple(values), component
+
+
+class OneOfExtension(OpenApiSerializerFieldExtension):
+    # Named here, not by drf-spectacular's enum hook: it names an enum after its field, and
+    # the "code" of an item, of each refusal and of the token view's answers would collide.
+    target_class = OneOf
+
+    def map_serializer_field(self, auto_schema, direction):
+        component = ResolvedComponent(name=self.target.component, type=ResolvedComponent.SCHEMA,
+                                      object=self.target.component,
+                                      schema={"type": "string", "enum": list(self.target.values)})  # fmt: skip
+        auto_schema.registry.register_on_missing(component)
+        return component.ref
+
+
+def _list(child: serializers.Field, max_length: int, **options) -> serializers.ListField:
+    # A ListField, not many=True: drf-spectacular publishes a ListField's max_length as maxItems.
+    return serializers.ListField(child=child, max_length=max_length, **options)
 
 
 def _described(spec: PushField) -> serializers.Field:
-    options = {"required": spec.required}
+    # The parser reads null as absent for every optional field (items._new_household/_new_resident).
+    options = {"required": spec.required, "allow_null": not spec.required}
     if spec.help_text:
         options["help_text"] = spec.help_text
     if spec.kind == "uuid":
         return serializers.UUIDField(**options)
     if spec.kind in ("id", "year"):
-        return serializers.IntegerField(**options)
+        return _id(**options)
     if spec.kind == "date":
         return serializers.DateField(**options)
     if spec.kind == "bool":
         return serializers.BooleanField(**options)
     if spec.kind == "choice":
-        return serializers.ChoiceField(list(spec.choices), **options)
-    return serializers.CharField(max_length=spec.max_length, **options)
+        # Documented without null (the parser takes it as absent): a nullable choice would be
+        # published as oneOf an enum and a null enum, for no client's benefit.
+        return serializers.ChoiceField(list(spec.choices), **{**options, "allow_null": False})
+    return serializers.CharField(max_length=spec.max_length, allow_blank=not spec.required, **options)
 
 
 def _body(name: str, specs: tuple[PushField, ...]) -> type[serializers.Serializer]:
@@ -41,54 +78,87 @@ NewResident = _body("NewResident", fields.NEW_RESIDENT)
 
 
 class ResidentOutcome(serializers.Serializer):
-    resident = serializers.IntegerField(required=False, help_text="one of resident, resident_uuid, new_resident")
-    resident_uuid = serializers.UUIDField(required=False)
-    new_resident = NewResident(required=False)
-    outcome = serializers.CharField(help_text="a resident outcome code, e.g. assisted_l2_activated")
-    reason = serializers.CharField(required=False, allow_null=True, help_text="a reason code, e.g. no_smartphone")
+    resident = _id(required=False, allow_null=True, help_text="one of resident, resident_uuid, new_resident")
+    resident_uuid = serializers.UUIDField(required=False, allow_null=True)
+    new_resident = NewResident(required=False, allow_null=True)
+    outcome = serializers.CharField(min_length=1, help_text="a resident outcome code, e.g. assisted_l2_activated")
+    reason = serializers.CharField(min_length=1, required=False, allow_null=True,
+                                   help_text="a reason code, e.g. no_smartphone")  # fmt: skip
+
+
+_TIME = (f"ISO 8601 with a UTC offset, from {items.EARLIEST_TIME:%Y} to {items.LATEST_AHEAD.days} days after the "
+         "server's clock; outside that the visit is rejected as malformed")  # fmt: skip
 
 
 class PushVisit(serializers.Serializer):
     client_uuid = serializers.UUIDField(help_text="made on the phone; the idempotency key")
-    campaign = serializers.IntegerField()
-    household = serializers.IntegerField(required=False, help_text="one of household, household_uuid, new_household")
-    household_uuid = serializers.UUIDField(required=False)
-    new_household = NewHousehold(required=False)
-    device_time = serializers.DateTimeField(help_text="ISO 8601 with offset")
-    outcome = serializers.CharField(help_text="a household outcome code: visited, nobody_home, refused, ...")
-    residents = ResidentOutcome(many=True, required=False)
-    note = serializers.CharField(required=False)
-    revisit_after = serializers.DateTimeField(required=False, allow_null=True)
-    revisit_note = serializers.CharField(required=False)
-    latitude = serializers.FloatField(required=False, allow_null=True)
-    longitude = serializers.FloatField(required=False, allow_null=True)
+    campaign = _id()
+    household = _id(required=False, allow_null=True, help_text="one of household, household_uuid, new_household")
+    household_uuid = serializers.UUIDField(required=False, allow_null=True)
+    new_household = NewHousehold(required=False, allow_null=True)
+    device_time = serializers.DateTimeField(help_text=_TIME)
+    outcome = serializers.CharField(min_length=1, help_text="a household outcome code: visited, nobody_home, refused, ...")
+    residents = _list(ResidentOutcome(), items.MAX_RESIDENTS, required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=items.NOTE_LENGTH)
+    revisit_after = serializers.DateTimeField(required=False, allow_null=True, help_text=_TIME)
+    revisit_note = serializers.CharField(required=False, allow_null=True, allow_blank=True,
+                                         max_length=items.REVISIT_NOTE_LENGTH)  # fmt: skip
+    latitude = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
+    longitude = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
 
 
 class PushRequest(serializers.Serializer):
-    visits = PushVisit(many=True, help_text="at most 500")
+    visits = _list(PushVisit(), push.MAX_ITEMS, help_text=f"at most {push.MAX_ITEMS}; at most 2 MB in all")
 
 
 class ItemResult(serializers.Serializer):
-    status = serializers.ChoiceField(["accepted", "duplicate", "rejected"])
-    id = serializers.IntegerField(required=False)
-    code = serializers.CharField(required=False)
+    status = OneOf(["accepted", "duplicate", "rejected"], component="ItemStatus")
+    id = _id(required=False, help_text="accepted: the visit's id on the server")
+    code = OneOf(errors.ITEM_CODES, component="ItemCode", required=False, help_text="rejected: why")
     message_vi = serializers.CharField(required=False)
     message_en = serializers.CharField(required=False)
-    detail = serializers.CharField(required=False)
+    detail = serializers.CharField(required=False, help_text="rejected: the field, for malformed")
 
 
 class PushResponse(serializers.Serializer):
     results = ItemResult(many=True, help_text="one per pushed visit, in order")
 
 
-class Error(serializers.Serializer):
-    code = serializers.CharField()
-    message_vi = serializers.CharField()
-    message_en = serializers.CharField()
+def _refusal(name: str, codes: tuple[str, ...]) -> type[serializers.Serializer]:
+    """`{"error": {"code", "message_vi", "message_en"}}` whose code is one of `codes`."""
+    error = type(serializers.Serializer)(f"{name}Error", (serializers.Serializer,), {
+        "__module__": __name__, "code": OneOf(codes, component=f"{name}Code"), "message_vi": serializers.CharField(),
+        "message_en": serializers.CharField(), "detail": serializers.CharField(required=False)})  # fmt: skip
+    return type(serializers.Serializer)(name, (serializers.Serializer,), {"__module__": __name__, "error": error()})
 
 
-class ErrorResponse(serializers.Serializer):
-    error = Error()
+# Every refusal of a whole request, for callers that want one shape for all of them.
+ErrorResponse = _refusal("ErrorResponse", tuple(c for c in errors.MESSAGES if c not in errors.ITEM_CODES)
+                         + errors.PULL_NOT_FOUND)  # fmt: skip
+PushBadRequest = _refusal("PushBadRequest", errors.PUSH_BAD_REQUEST)
+PushTooLarge = _refusal("PushTooLarge", errors.PUSH_TOO_LARGE)
+PullBadRequest = _refusal("PullBadRequest", errors.PULL_BAD_REQUEST)
+PullNotFound = _refusal("PullNotFound", errors.PULL_NOT_FOUND)
+SignedOut = _refusal("SignedOut", errors.SIGNED_OUT)
+Unavailable = _refusal("Unavailable", errors.UNAVAILABLE)
+
+
+class CsrfRefused(serializers.Serializer):
+    detail = serializers.CharField(help_text="DRF's own words, in English: a session POST without X-CSRFToken")
+
+
+# DRF answers 403 for a missing session (its first authenticator, the session's, sends no
+# WWW-Authenticate header) and for a session POST without the CSRF token.
+Forbidden = PolymorphicProxySerializer(component_name="Forbidden", serializers=[SignedOut, CsrfRefused],
+                                       resource_type_field_name=None)  # fmt: skip
+_SHARED = {401: SignedOut, 403: Forbidden, 503: Unavailable}
+PUSH_RESPONSES = {200: PushResponse, 400: PushBadRequest, 413: PushTooLarge, **_SHARED}
+PULL_PARAMETERS = [
+    OpenApiParameter("campaign", {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID},
+                     description="Campaign id; default: the newest active campaign"),
+    OpenApiParameter("cursor", {"type": "string", "pattern": pull.CURSOR_PATTERN},
+                     description="The cursor of the last pull; none for a full download"),
+]  # fmt: skip
 
 
 def _rows(name: str, columns: list[str]) -> type[serializers.Serializer]:
@@ -107,13 +177,28 @@ ResidentRows = _rows("ResidentRows", pull.RESIDENT_FIELDS)
 VisitRows = _rows("VisitRows", pull.VISIT_FIELDS)
 
 
+class Removed(serializers.Serializer):
+    turfs = serializers.ListField(child=_id())
+    households = serializers.ListField(child=_id())
+
+
+class PulledCampaign(serializers.Serializer):
+    id = _id()
+    name = serializers.CharField()
+    deadline = serializers.DateField()
+    target_level = serializers.IntegerField(min_value=1, max_value=2)
+
+
 class PullResponse(serializers.Serializer):
     cursor = serializers.CharField(help_text="send it back as ?cursor= next time")
     has_more = serializers.BooleanField(help_text="pull again at once with the new cursor")
     households = HouseholdRows(required=False)
     residents = ResidentRows(required=False)
     visits = VisitRows(required=False)
-    removed = serializers.DictField(required=False, help_text="turfs and households to drop from the phone")
-    campaign = serializers.DictField(required=False)
+    removed = Removed(required=False, help_text="turfs and households to drop from the phone")
+    campaign = PulledCampaign(required=False)
     codes = serializers.ListField(required=False)
     turfs = serializers.ListField(required=False)
+
+
+PULL_RESPONSES = {200: PullResponse, 400: PullBadRequest, 404: PullNotFound, **_SHARED}

@@ -3,7 +3,8 @@
 One plain module; everything that differs between a laptop and production comes from the
 environment through the tiny typed helpers below. The defaults are the embedded setup that
 `make run` uses: SQLite and Celery tasks run eagerly in-process, so nothing but Python is
-needed.
+needed. DEBUG and the development secret key are defaults only in the embedded mode, which
+must be asked for (TUNGNHA_EMBEDDED=1); anywhere else the defaults are production's.
 """
 
 import os
@@ -37,8 +38,20 @@ def envint(name: str, default: str) -> int:
     return int(envstr(name, default))
 
 
-SECRET_KEY = envstr("SECRET_KEY", "dev-only-insecure-key-change-me")
-DEBUG = envbool("DEBUG", "True")
+# The embedded mode: `make run`, `make test`, `make bench` and pytest itself (tests/settings.py)
+# set TUNGNHA_EMBEDDED=1. Only there are DEBUG on and a published development key the
+# defaults; a server with a forgotten variable stops at start instead of serving debug pages
+# and sessions signed with a key anyone can read here.
+EMBEDDED = envbool("TUNGNHA_EMBEDDED", "False")
+DEBUG = envbool("DEBUG", "True" if EMBEDDED else "False")
+SECRET_KEY = envstr("SECRET_KEY").strip() or ("dev-only-insecure-key-change-me" if EMBEDDED else "")
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set. On a server set SECRET_KEY to 50 or more random characters (docker compose"
+        " reads it from .env), e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'. To run on"
+        " this machine with the development defaults (DEBUG on, a development key) set TUNGNHA_EMBEDDED=1,"
+        " as `make run` and `make test` do."
+    )
 ALLOWED_HOSTS = [h for h in envstr("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in envstr("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -51,8 +64,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
+    "csp",
     "pwa",
     "households",
     "outreach",
@@ -62,12 +75,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise: static files need neither (a CSP on a stylesheet does nothing).
+    "csp.middleware.CSPMiddleware",
+    "outreach.config.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "outreach.accounts.middleware.DeviceSessionMiddleware",  # keeps "Thiết bị đã đăng nhập" current
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -111,20 +128,94 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Every password set through a form (admin, password change) is checked: not like the
+# username or name, at least 8 characters, not among the 20,000 commonest, not all digits.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 # Field teams sign in once per campaign on a shared phone they keep.
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(60 * 60 * 24 * 90))
-# Behind HTTPS (production: TLS ends at a reverse proxy that sets X-Forwarded-Proto), the
-# session and CSRF cookies must never travel in clear: a 90-day session on a phone on
-# public Wi-Fi is worth stealing. Off by default so `make run` works over plain http.
-HTTPS = envbool("HTTPS", "False")
+
+# HTTPS: on unless in the embedded mode (`make run` serves plain http) or HTTPS=False (only
+# to try the compose stack on http://localhost). Plain http is redirected, HSTS keeps the
+# browser from trying it again, and the session and CSRF cookies never travel in clear: a
+# 90-day session on a phone on public Wi-Fi is worth stealing.
+HTTPS = envbool("HTTPS", "False" if EMBEDDED else "True")
+SECURE_SSL_REDIRECT = HTTPS
+# compose's healthcheck asks http://127.0.0.1:8000/healthz/ from inside the container, past
+# the TLS proxy; a redirect to https there would mark a healthy web unhealthy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SESSION_COOKIE_HTTPONLY = True
+# CSRF_COOKIE_HTTPONLY stays False: the field app and its service worker read csrftoken to
+# send X-CSRFToken with a push.
+# A year, what browsers' preload lists ask for; HSTS_SECONDS=300 while a new domain's TLS
+# is still being tried, since a browser that saw the header refuses http until it expires.
+SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", "31536000") if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Preloading binds the whole registrable domain (every sibling service of a ministry's
+# domain) and takes months to undo, so it is the domain owner's decision, made with
+# HSTS_PRELOAD=True; until then `check --deploy` need not warn about it.
+SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", "False")
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# request.is_secure() believes X-Forwarded-Proto only when the operator says a proxy in
+# front of every request sets it (docker-compose.yml does, and publishes web on 127.0.0.1
+# only); otherwise any client could claim https by sending the header itself.
+TRUST_X_FORWARDED_PROTO = envbool("TRUST_X_FORWARDED_PROTO", "False")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUST_X_FORWARDED_PROTO else None
+# Django's defaults, stated because the tests and `check --deploy` rely on them: no MIME
+# sniffing, no framing, no Referer (report URLs carry searched names) to other sites.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp 4): scripts only from this site's files, so an
+# injected <script> or onclick= never runs. JSON data blocks (<script type="application/json">)
+# are data, not script, and need nothing. Style attributes are allowed on purpose: progress
+# bars set their width with style="width:37%" in the pages and the field app's markup, and a
+# style attribute can neither run script nor read the page; stylesheets and <style> elements
+# still come only from files (style-src-elem), and browsers without style-src-elem fall back
+# to style-src, so no bar breaks on an old phone.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "style-src-elem": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Sign-in (outreach/accounts). Wrong passwords are counted per username and per client
+# address over a sliding SIGNIN_LOCKOUT_MINUTES; at the limit every sign-in of that username
+# (or from that address) is refused, the right password too, until the window has passed or
+# the commune police unlock it. The limit per address is higher: phones on one mobile carrier
+# share addresses through NAT. The first backend refuses a locked-out sign-in before the
+# password is checked. How long a sign-in lasts per role is outreach/accounts/policy.py
+# (SESSION_COOKIE_AGE above is only the longest of them); an API token lasts TOKEN_TTL_DAYS,
+# never longer than its user's web session would.
+AUTHENTICATION_BACKENDS = [
+    "outreach.accounts.backends.SignInGuardBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+SIGNIN_FAILURES_PER_USER = envint("SIGNIN_FAILURES_PER_USER", "5")
+SIGNIN_FAILURES_PER_IP = envint("SIGNIN_FAILURES_PER_IP", "30")
+SIGNIN_LOCKOUT_MINUTES = envint("SIGNIN_LOCKOUT_MINUTES", "15")
+# How many reverse proxies in front append to X-Forwarded-For: the client's address is that
+# many entries from its right. Behind one (TRUST_X_FORWARDED_PROTO, docker-compose.yml) every
+# request would otherwise come from the proxy's address, and 30 typos anywhere would lock
+# everyone out.
+SIGNIN_TRUSTED_PROXIES = envint("TRUSTED_PROXIES", "1" if TRUST_X_FORWARDED_PROTO else "0")
+TOKEN_TTL_DAYS = envint("TOKEN_TTL_DAYS", "30")
 
 # Vietnamese first, English second. FORMAT_MODULE_PATH overrides Django's shipped `vi`
 # formats, which get the input date order and the number grouping wrong.

@@ -1,9 +1,12 @@
 """Every model of the `outreach` app, gathered for Django's app registry and for callers
 that want one import line. Each model lives with its feature: campaigns and codes
 (`campaigns/`), roles (`access/`), teams and assignments (`turfs/`), visits and the
-projection's state rows (`visits/`), rollups (`rollups/`), the sync change log (`sync/`)."""
+projection's state rows (`visits/`), rollups (`rollups/`), the sync change log (`sync/`),
+sign-in failures, device tokens and web sessions (`accounts/`)."""
 
 from ..access.models import Role, RoleGrant
+from ..audit.models import AuditAction, AuditEvent
+from ..accounts.models import DeviceToken, SignInFailure, WebSession
 from ..campaigns.models import Campaign, OutcomeCode, OutcomeScope, Quota
 from ..rollups.models import AreaDailySnapshot, AreaRollup, RollupDirty
 from ..sync.models import SyncChange, SyncClock
@@ -11,7 +14,8 @@ from ..turfs.models import Assignment, Team, TeamMembership
 from ..visits.models import HouseholdState, ResidentState, Visit, VisitResidentOutcome
 
 __all__ = [
+    "DeviceToken", "SignInFailure", "WebSession",
     "Campaign", "OutcomeCode", "OutcomeScope", "Quota", "AreaDailySnapshot", "AreaRollup", "RollupDirty", "SyncChange", "SyncClock",
     "Assignment", "Role", "RoleGrant", "Team", "TeamMembership", "HouseholdState", "ResidentState", "Visit",
-    "VisitResidentOutcome",
+    "VisitResidentOutcome", "AuditAction", "AuditEvent",
 ]  # fmt: skip

@@ -10,7 +10,7 @@ that area exists.
 
 from households.models import Area
 
-from ..access import AreaScope
+from ..access import Access, AreaScope, Capability
 from ..models import Campaign
 
 
@@ -25,6 +25,12 @@ def area_breadcrumbs(*, area: Area, scope: AreaScope) -> list[tuple[Area, bool]]
     """The area's ancestors and itself, each with whether the user may open it."""
     ancestors = Area.objects.filter(path__in=area.ancestors_paths()).order_by("depth")
     return [(a, scope.covers(a)) for a in ancestors]
+
+
+def audit_link_shown(*, access: Access) -> bool:
+    """The "Nhật ký truy cập" tab: for those who may read the audit log somewhere
+    (Capability.READ_AUDIT: commune police, administrators)."""
+    return access.anywhere(Capability.READ_AUDIT)
 
 
 class CampaignNotFound(Exception):

@@ -28,9 +28,22 @@ MESSAGES = {
     "not_signed_in": ("Bạn chưa đăng nhập, hoặc phiên đăng nhập đã hết", "Not signed in, or the session has ended"),
     "bad_token": ("Mã truy cập không đúng, hoặc tài khoản đã bị khoá", "Unknown token, or the account is disabled"),
     "bad_cursor": ("Mốc đồng bộ không hợp lệ, hãy tải lại toàn bộ", "Invalid cursor; download everything again"),
+    "bad_campaign": ("Mã chiến dịch không hợp lệ", "Invalid campaign id"),
     # transient: 503, retried
     "unavailable": ("Máy chủ tạm thời không sẵn sàng, máy sẽ tự gửi lại", "The server is temporarily unavailable; the phone will retry"),
 }  # fmt: skip
+
+
+# Which codes can come where: the OpenAPI document lists exactly these (outreach/api/schema.py).
+ITEM_CODES = ("malformed", "unknown_campaign", "unknown_household", "household_out_of_scope", "unknown_turf",
+              "unknown_outcome", "unknown_reason", "unknown_resident", "invalid_household", "invalid_resident",
+              "conflict")  # fmt: skip
+PUSH_BAD_REQUEST = ("malformed_json", "malformed_body")
+PUSH_TOO_LARGE = ("too_many_items", "too_large")
+PULL_BAD_REQUEST = ("bad_cursor", "bad_campaign")
+PULL_NOT_FOUND = ("unknown_campaign",)
+SIGNED_OUT = ("not_signed_in", "bad_token")
+UNAVAILABLE = ("unavailable",)
 
 
 def error_body(code: str, detail: str = "", **params) -> dict:

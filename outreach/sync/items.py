@@ -79,6 +79,10 @@ MAX_ID = 2**63 - 1
 # projection caps it at the receive time); a year the database cannot read back is not.
 EARLIEST_TIME = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 LATEST_AHEAD = datetime.timedelta(days=366)
+# The visit's own text and list bounds (the OpenAPI document publishes the same numbers).
+NOTE_LENGTH = 2000
+REVISIT_NOTE_LENGTH = 200
+MAX_RESIDENTS = 50
 
 
 def _int(value, name: str) -> int:
@@ -229,9 +233,9 @@ def parse_visit(raw) -> VisitItem:
         campaign_id=_int(raw.get("campaign"), "campaign"),
         device_time=_datetime(raw.get("device_time"), "device_time", required=True),
         outcome=_code(raw.get("outcome"), "outcome"),
-        note=_text(raw, "note", 2000),
+        note=_text(raw, "note", NOTE_LENGTH),
         revisit_after=_datetime(raw.get("revisit_after"), "revisit_after", required=False),
-        revisit_note=_text(raw, "revisit_note", 200),
+        revisit_note=_text(raw, "revisit_note", REVISIT_NOTE_LENGTH),
         latitude=_coordinate(raw.get("latitude"), "latitude", 90),
         longitude=_coordinate(raw.get("longitude"), "longitude", 180),
     )
@@ -245,7 +249,7 @@ def parse_visit(raw) -> VisitItem:
     else:
         item.new_household = _new_household(raw["new_household"])
     residents = raw.get("residents") or []
-    if not isinstance(residents, list) or len(residents) > 50:
-        raise ItemError("malformed", "residents: expected a list of at most 50")
+    if not isinstance(residents, list) or len(residents) > MAX_RESIDENTS:
+        raise ItemError("malformed", f"residents: expected a list of at most {MAX_RESIDENTS}")
     item.residents = [_resident_part(r, i) for i, r in enumerate(residents)]
     return item

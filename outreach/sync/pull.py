@@ -6,15 +6,20 @@ are safe to use), never a device clock. Rows are sent as arrays under a field li
 of 500 households and 2,000 residents must fit in 60 KB gzipped on a phone with one bar.
 """
 
+import datetime
+import re
 from dataclasses import dataclass
 
 from django.db.models import Max, Q
+from django.utils import timezone
 
 from households.fields import ADDRESS_PARTS, PULL_HOUSEHOLD, PULL_RESIDENT, SUPPORT_FLAGS
-from households.models import Area, Household, Resident, Turf
+from households.models import Area, Household, Resident, Turf, turns_fourteen_on
 
 from ..access import FieldScope, field_scope, mask_id_number
+from ..campaigns.selectors import campaign_current
 from ..models import Assignment, Campaign, HouseholdState, OutcomeCode, ResidentState, SyncChange, Visit
+from .items import MAX_ID
 
 PAGE_SIZE = 500
 HOUSEHOLD_FIELDS = list(PULL_HOUSEHOLD)  # the columns of a row, in order; see households.fields
@@ -24,8 +29,25 @@ VISIT_FIELDS = ["id", "client_uuid", "household", "team", "recorded_by", "device
 VNEID = {"none": 0, "registered": 1, "activated": 2}
 
 
+# The query string of a pull, exactly as the server writes it: ASCII digits only (int()
+# would also take "-5", " 5", "5_0" and "٥"), each number a bigint (a larger one would make
+# PostgreSQL refuse the query: a 5xx, which the phone retries for ever).
+_ID = re.compile(r"[0-9]{1,19}")
+CURSOR_PATTERN = r"^(c\.[0-9]{1,19}|f\.[0-9]{1,19}\.[0-9]{1,19})$"  # published in the OpenAPI document
+_CURSOR = re.compile(r"c\.([0-9]{1,19})|f\.([0-9]{1,19})\.([0-9]{1,19})")
+
+
 class BadCursor(ValueError):
     pass
+
+
+class PullRefused(Exception):
+    """A pull answered with a 4xx: `code` is one of errors.MESSAGES."""
+
+    def __init__(self, code: str, http_status: int):
+        super().__init__(code, http_status)
+        self.code = code
+        self.http_status = http_status
 
 
 @dataclass
@@ -38,18 +60,33 @@ class Cursor:
     def parse(cls, text: str | None) -> "Cursor | None":
         if not text:
             return None
-        try:
-            parts = text.split(".")
-            if parts[0] == "c" and len(parts) == 2:
-                return cls("c", int(parts[1]))
-            if parts[0] == "f" and len(parts) == 3:
-                return cls("f", int(parts[1]), int(parts[2]))
-        except ValueError:
-            pass
-        raise BadCursor(text)
+        match = _CURSOR.fullmatch(text)
+        numbers = [int(n) for n in match.groups() if n is not None] if match else []
+        if not numbers or max(numbers) > MAX_ID:
+            raise BadCursor(text[:40])
+        return cls("c", *numbers) if text[0] == "c" else cls("f", *numbers)
 
     def __str__(self):
         return f"c.{self.change_id}" if self.kind == "c" else f"f.{self.change_id}.{self.after_household}"
+
+
+def pull_request_parse(*, query) -> tuple[Campaign, "Cursor | None"]:
+    """The campaign and the cursor a pull's query string names, or PullRefused: a malformed
+    value is a 400, a campaign that is not there or no longer active a 404."""
+    try:
+        cursor = Cursor.parse(query.get("cursor"))
+    except BadCursor:
+        raise PullRefused("bad_cursor", 400) from None
+    text = query.get("campaign")
+    if not text:
+        campaign = campaign_current()
+    elif not _ID.fullmatch(text) or not 0 < int(text) <= MAX_ID:
+        raise PullRefused("bad_campaign", 400)
+    else:
+        campaign = Campaign.objects.filter(is_active=True, id=int(text)).first()
+    if campaign is None:
+        raise PullRefused("unknown_campaign", 404)
+    return campaign, cursor
 
 
 def sync_pull(*, user, campaign: Campaign, cursor: Cursor | None, limit: int | None = None) -> dict:
@@ -123,6 +160,7 @@ class _Packer:
 
     def __init__(self, *, scope: FieldScope, campaign: Campaign):
         self.campaign = campaign
+        self.today = timezone.localdate()
         # Volunteers see only what the work needs (Decree 13/2023): the last 4 ID digits;
         # each personal field in full only where the user's role shows it (outreach.access).
         self.access = scope.access
@@ -183,7 +221,8 @@ class _Packer:
         birth_date = r.birth_date if "birth_date" in shown else None
         values = {"id": r.id, "household": r.household_id, "full_name": r.full_name, "birth_date": _iso(birth_date),
                   # birth_year only when the date is not sent: the phone reads the year off the date.
-                  "birth_year": None if birth_date else r.birth_year, "sex": r.sex,
+                  "birth_year": None if birth_date else r.birth_year,
+                  "eligible_from": None if birth_date else _iso(self._eligible_from(r)), "sex": r.sex,
                   "id_number": (r.id_number or "") if "id_number" in shown else mask_id_number(r.id_number or ""),
                   "phone": r.phone if "phone" in shown else "", "residence_status": r.residence_status,
                   "support": sum(1 << n for n, flag in enumerate(SUPPORT_FLAGS) if getattr(r, flag)),
@@ -192,10 +231,19 @@ class _Packer:
                   "last_reason": state.last_reason.code if state and state.last_reason else None}  # fmt: skip
         return [values[name] for name in RESIDENT_FIELDS]
 
+    def _eligible_from(self, r: Resident) -> datetime.date | None:
+        """The 14th birthday, for a phone that gets the birth year only, where the year alone
+        would decide eligibility wrongly: within a year either side of today. Further off, the
+        year gives the right answer, and the date would be a child's full birth date."""
+        if r.birth_date is None:
+            return None
+        day = turns_fourteen_on(r.birth_date)
+        return day if abs((day - self.today).days) <= 366 else None
+
     def _visit(self, v: Visit) -> list:
         outcomes = [[o.resident_id, o.outcome.code, o.reason.code if o.reason else None] for o in v.resident_outcomes.all()]
         return [v.id, str(v.client_uuid), v.household_id, v.team_id, v.recorded_by.get_full_name() or v.recorded_by.username,
                 _iso(v.device_time), v.outcome.code, _iso(v.revisit_after), v.revisit_note, v.note, outcomes]  # fmt: skip
 
 
-__all__ = ["sync_pull", "Cursor", "BadCursor"]
+__all__ = ["sync_pull", "pull_request_parse", "PullRefused", "Cursor", "BadCursor"]

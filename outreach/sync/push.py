@@ -130,7 +130,10 @@ def _create_at_the_door(*, ready: dict[int, dict], results: dict[int, dict]) -> 
                 try:
                     touched.update(_create_new_entities(entry))
                 except (IntegrityError, ValidationError) as exc:
-                    results[index] = _rejected("invalid_resident", str(exc))
+                    # Our own validation messages only: a database error's text names
+                    # constraints and values, which can tell what else is stored.
+                    detail = "; ".join(exc.messages) if isinstance(exc, ValidationError) else ""
+                    results[index] = _rejected("invalid_resident", detail)
                     del ready[index]
                     if entry["new_household"] is not None:
                         # Rolled back with the savepoint: a later item naming it by UUID is then

@@ -171,14 +171,19 @@ class ItemChecker:
         else:
             key = item.household_uuid or item.new_household["client_uuid"]
             household = self.registry.households_by_uuid.get(key) or self.pending_households.get(key)
+        if household is None and item.household_id:
+            # An id that names no household answers as one outside the turfs does: which ids
+            # exist elsewhere is not the caller's to learn (DESIGN.md §6, no oracle).
+            raise ItemError("household_out_of_scope", str(item.household_id))
         if household is None:
             if not item.new_household:
-                raise ItemError("unknown_household", str(item.household_id or item.household_uuid))
+                # A UUID the phone made itself for a household that never reached the server.
+                raise ItemError("unknown_household", str(item.household_uuid))
             return self._new_household(item, scope)
         path = household.area_path if isinstance(household, HouseholdRow) else household.area.path
         allowed, team_id = scope.team_for(turf_id=household.turf_id, area_path=path)
         if not allowed:
-            raise ItemError("household_out_of_scope", str(household.id or ""))
+            raise ItemError("household_out_of_scope", str(item.household_id or item.household_uuid or ""))
         return household, team_id, None
 
     def _new_household(self, item: VisitItem, scope: FieldScope):

@@ -5,6 +5,8 @@ from django.utils import timezone
 
 from households.models import Turf
 
+from ..audit.models import AuditAction
+from ..audit.services import audit_change
 from ..models import Assignment, Campaign, SyncChange, Team
 from ..sync.changes import changes_record
 from .cutting import assignment_check
@@ -30,5 +32,11 @@ def turf_assign(*, campaign: Campaign, turf: Turf, team: Team, assigned_by=None)
     assignment = Assignment.objects.create(campaign=campaign, turf=turf, team=team, assigned_by=assigned_by)
     changes.append(SyncChange(entity=SyncChange.Entity.ASSIGNMENT, entity_id=assignment.id, team_id=team.id,
                               campaign=campaign))  # fmt: skip
+    # The audit log's record of who gave the turf to whom, in this transaction (before
+    # changes_record, which must stay its last write).
+    audit_change(user=assigned_by, action=AuditAction.ASSIGN, area=turf.area, object_type="outreach.assignment",
+                 object_id=assignment.id, detail={
+                     "turf": {"id": turf.id, "name": turf.name}, "team": {"id": team.id, "name": team.name},
+                     "campaign": campaign.id, **({"ended": current.id} if current is not None else {})})  # fmt: skip
     changes_record(changes=changes)
     return assignment

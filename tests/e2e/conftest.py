@@ -91,9 +91,12 @@ class Phone:
 
     def wait_ready(self):
         """Signed in, the turf downloaded and the shell cached for offline use."""
+        # Predicates as "() => ...": Playwright evaluates a function string once, but an
+        # expression string with eval() on every poll, which the Content-Security-Policy
+        # (no 'unsafe-eval') refuses after the first.
         page = self.page
-        page.wait_for_function("document.documentElement.dataset.offline === 'ready'")
-        page.wait_for_function("document.documentElement.dataset.sync === 'idle'")
+        page.wait_for_function("() => document.documentElement.dataset.offline === 'ready'")
+        page.wait_for_function("() => document.documentElement.dataset.sync === 'idle'")
         page.wait_for_selector(".walk li a")
 
     def go(self, hash_: str):
@@ -135,7 +138,7 @@ class Phone:
     def wait_queue_empty(self):
         """This person's outbox sent (the server answered for every item) and the pull done."""
         self.page.wait_for_function(
-            "document.documentElement.dataset.queued === '0' && document.documentElement.dataset.sync === 'idle'"
+            "() => document.documentElement.dataset.queued === '0' && document.documentElement.dataset.sync === 'idle'"
         )
 
 

@@ -164,8 +164,8 @@ def test_it_sends_visits_queued_before_a_new_release_after_the_update(
     # The app checks on the online event; the test checks too, so that a slow machine
     # cannot make the event's check race the network coming back.
     phone.page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update()).catch(() => null)")
-    phone.page.wait_for_function("document.documentElement.dataset.dbVersion === '2'", timeout=60_000)
-    phone.page.wait_for_function("document.documentElement.dataset.offline === 'ready'")
+    phone.page.wait_for_function("() => document.documentElement.dataset.dbVersion === '2'", timeout=60_000)
+    phone.page.wait_for_function("() => document.documentElement.dataset.offline === 'ready'")
     indexes = phone.page.evaluate(
         "async () => [...(await self.TN.db.open()).transaction('outbox').objectStore('outbox').indexNames]"
     )
@@ -234,7 +234,7 @@ def test_it_keeps_visits_when_the_session_ends_and_sends_them_only_as_their_reco
     Session.objects.all().delete()  # the session ends while the phone is offline
 
     phone.offline(False)
-    phone.page.wait_for_function("document.documentElement.dataset.sync === 'signed_out'")
+    phone.page.wait_for_function("() => document.documentElement.dataset.sync === 'signed_out'")
     assert "Đăng nhập lại" in phone.page.inner_text("#banner")
     assert phone.queued_count() == 2 and Visit.objects.count() == 0
 
@@ -244,7 +244,7 @@ def test_it_keeps_visits_when_the_session_ends_and_sends_them_only_as_their_reco
     phone.page.fill("input[name=password]", "matkhau-123")
     phone.page.click("button[type=submit]")
     phone.wait_ready()
-    phone.page.wait_for_function("document.documentElement.dataset.others === '2'")
+    phone.page.wait_for_function("() => document.documentElement.dataset.others === '2'")
     assert Visit.objects.count() == 0
 
     # Bob signs out (nothing of his waits); Alice signs in again and her visits go out.
@@ -320,7 +320,7 @@ def test_the_outbox_screen_follows_a_send_it_did_not_start(transactional_db, liv
     phone.offline(False)  # nobody touches the screen
     phone.wait_queue_empty()
     # Redrawn once the send has ended: no "Chưa có mạng", no "Đang gửi…", the visit received.
-    phone.page.wait_for_function("!document.querySelector('#state') && document.querySelectorAll('#sent li').length === 1",
+    phone.page.wait_for_function("() => !document.querySelector('#state') && document.querySelectorAll('#sent li').length === 1",
                                  timeout=10_000)  # fmt: skip
     assert Visit.objects.count() == 1
     assert phone.page.locator("#queued li").count() == 0

@@ -49,9 +49,10 @@ function revisitTime(kind, now = new Date()) {
 function residentHtml(r, today) {
   const eligible = isEligible(r, today);
   const age = ageOf(r, today);
+  // With the birth year only (a volunteer's phone), the age could be a year off: say the year.
   const facts = [
-    age != null ? t("{n} tuổi", { n: age }) : null,
-    r.birth_date ? isoDate(r.birth_date) : r.birth_year,
+    r.birth_date && age != null ? t("{n} tuổi", { n: age }) : null,
+    r.birth_date ? isoDate(r.birth_date) : r.birth_year ? t("Sinh năm {y}", { y: r.birth_year }) : null,
     r.sex === "M" ? t("Nam") : r.sex === "F" ? t("Nữ") : null,
   ].filter((x) => x != null && x !== "");
   const ids = [r.id_number ? `${t("Số định danh")}: ${r.id_number}` : null, r.phone ? `${t("ĐT")}: ${r.phone}` : null].filter(Boolean);

@@ -22,10 +22,16 @@ export function ageOf(r, today = new Date()) {
   return r.birth_year ? y - r.birth_year : null;
 }
 
-/** 14 or older today. With only a birth year, from 1 January of the year they turn 14;
- * born on 29 February, from 28 February (eligibility_cutoff). */
+/** 14 or older today, as households/models.py has it (born on 29 February: from 1 March in
+ * a common year). A volunteer's phone gets no birth date (Decree 13/2023: the birth year,
+ * and the 14th birthday where the year alone would be wrong, `eligible_from`); with only a
+ * birth year, from 1 January of the year they turn 14. */
 export function isEligible(r, today = new Date()) {
   const [y, m, d] = ymd(today);
+  if (!r.birth_date && r.eligible_from) {
+    const [ey, em, ed] = r.eligible_from.split("-").map(Number);
+    return ey < y || (ey === y && (em < m || (em === m && ed <= d)));
+  }
   if (r.birth_date) {
     const [by, bm, bd] = r.birth_date.split("-").map(Number);
     const cutoff = [y - ELIGIBLE_AGE, m, d];

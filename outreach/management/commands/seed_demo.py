@@ -1,17 +1,20 @@
 """`python manage.py seed_demo`: a believable ward to try the app on, or --scale N wards to
 benchmark it. Refuses to write into a database that already has areas (it would clash with
-real data); `make run` passes --if-empty so a second start leaves the demo as it is."""
+real data); `make run` passes --if-empty so a second start leaves the demo as it is. Refuses
+too where DEBUG is off outside the embedded mode, i.e. on a server: the demo users include a
+superuser whose password is published in the README."""
 
 import argparse
 import time
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils.formats import number_format
 
 from households.models import Area
-from outreach.demo import DEMO_USERS
+from outreach.demo import DEMO_PASSWORD, DEMO_USERS
 from outreach.demo.builder import DemoBuilder
 from outreach.demo.logins import logins_lines
 from outreach.models import OutcomeCode
@@ -36,10 +39,22 @@ class Command(BaseCommand):
             "--seed", type=int, default=2026, help="Hạt giống ngẫu nhiên (cùng hạt giống, cùng dữ liệu)."
         )
         parser.add_argument("--if-empty", action="store_true", help="Bỏ qua nếu cơ sở dữ liệu đã có địa bàn.")
+        parser.add_argument(
+            "--force-on-production",
+            action="store_true",
+            help="Vẫn tạo khi DEBUG tắt (máy chủ thật), dù có tài khoản quản trị với mật khẩu công khai.",
+        )
         # Households per ward; the tests shrink it to stay fast.
         parser.add_argument("--households", type=positive, default=2000, help=argparse.SUPPRESS)
 
-    def handle(self, *args, scale, seed, if_empty, households, **options):
+    def handle(self, *args, scale, seed, if_empty, households, force_on_production, **options):
+        if not settings.DEBUG and not settings.EMBEDDED and not force_on_production:
+            raise CommandError(
+                "DEBUG đang tắt và TUNGNHA_EMBEDDED chưa bật: có vẻ đây là máy chủ thật. Dữ liệu mẫu tạo tài khoản"
+                f" quản trị admin với mật khẩu công khai ({DEMO_PASSWORD}), nên không tạo ở đây. Hãy dùng một cơ sở"
+                " dữ liệu thử với TUNGNHA_EMBEDDED=1 (như make run), hoặc thêm --force-on-production nếu thật sự"
+                " muốn tạo dữ liệu mẫu trên máy chủ này."
+            )
         if Area.objects.exists():
             if if_empty:
                 self.stdout.write("Cơ sở dữ liệu đã có địa bàn: không tạo thêm dữ liệu mẫu.")

@@ -1,0 +1,31 @@
+"""Registry events the registry cannot log itself (it must not import the campaign layer),
+connected at start-up through outreach/models/__init__.py. The `origin` module's request
+signal receivers are connected by importing it here too."""
+
+import getpass
+
+from django.dispatch import receiver
+
+from households.models import Resident
+from households.signals import roster_imported
+
+from . import origin  # noqa: F401 - connects the request_started / request_finished receivers
+from .models import AuditAction
+from .services import audit_change
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        return ""
+
+
+@receiver(roster_imported, dispatch_uid="audit_roster_imported")
+def roster_imported_audit(sender, *, area, household_ids: list[int], group_ids: set[int], **kwargs) -> None:
+    """One row per imported file, inside the import's transaction. The import runs from
+    `manage.py import_roster`, which has no signed-in user: the operating-system account
+    that ran it is recorded instead."""
+    residents = Resident.objects.filter(household_id__in=household_ids).count() if household_ids else 0
+    detail = {"households": len(household_ids), "groups": len(group_ids), "os_user": _os_user()}
+    audit_change(user=None, action=AuditAction.IMPORT, area=area, rows=residents, detail=detail)
