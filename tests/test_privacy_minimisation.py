@@ -121,3 +121,16 @@ def test_it_queues_a_clashing_id_number_and_shows_the_other_record_only_in_scope
     page = police.get("/admin/households/possibleduplicate/").content.decode()
     assert "Người Mới" in page and "Một nhân khẩu ở địa bàn khác" in page
     assert stranger.full_name not in page and stranger.id_number not in page
+
+
+def test_it_searches_full_numbers_only_where_the_user_sees_them(world):
+    """Administrator of one group, commune police of the commune: a full number finds
+    residents of the administered group only."""
+    resident = _adult(world)  # in group 1
+    other = Resident.objects.filter(household=world.households_b[0], birth_date__isnull=False).first()
+    resident_update(resident=other, id_number=id_number_for(other, serial="054321"))
+    user = _staff(world, "haivaitro", Role.COMMUNE_POLICE)
+    RoleGrant.objects.create(user=user, area=world.group2, role=Role.ADMIN)
+    search = client_for(user).get
+    assert resident.full_name not in search("/admin/households/resident/", {"q": resident.id_number}).content.decode()
+    assert other.full_name in search("/admin/households/resident/", {"q": other.id_number}).content.decode()
