@@ -171,3 +171,12 @@ def test_it_reassigns_a_turf_as_a_new_assignment_the_phones_hear_of(client, supe
     assert old.ended_at is not None and new.team == world.team_b and new.assigned_by == superuser
     assert SyncChange.objects.filter(entity=SyncChange.Entity.ASSIGNMENT, entity_id=old.pk).exists()
     assert client.post(url(Assignment, "change", new.pk), {"team": world.team_a.pk}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_it_greets_an_officer_by_the_full_vietnamese_name(client):
+    # first_name holds family and middle name ("Phạm Đức"): the short name greeted only those.
+    User.objects.create_superuser(username="pham", password="matkhau-123", first_name="Phạm Đức", last_name="Hùng")
+    client.login(username="pham", password="matkhau-123")
+    page = client.get("/admin/").content.decode()
+    assert "<strong>Phạm Đức Hùng</strong>" in page

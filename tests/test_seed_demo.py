@@ -52,6 +52,19 @@ def test_it_writes_vietnamese_names_in_nfc_family_name_first():
     assert sum(not n.isascii() for n in names) > 0.9 * len(names)  # diacritics: Nguyễn, Thị, Đức...
 
 
+def test_it_never_repeats_the_family_name_in_one_persons_name():
+    """A young person may carry the mother's family name too (Nguyễn Trần Minh Anh), never
+    the father's twice (Nguyễn Nguyễn Văn Duy)."""
+    import random
+
+    from outreach.demo.names import person_name
+
+    rng = random.Random(7)
+    names = [person_name(rng, family="Nguyễn", sex=rng.choice("MF"), birth_year=2005) for _ in range(3000)]
+    assert any(n.split()[1] in FAMILIES for n in names)  # the two-family-name fashion is there
+    assert not [n for n in names if n.split()[1] == "Nguyễn"]
+
+
 def test_it_gives_household_members_the_heads_family_name():
     seed()
     shared = total = 0

@@ -95,7 +95,9 @@ WSGI_APPLICATION = "outreach.config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Searched before the apps' own folders, so that frontend/templates/admin/ can
+        # override the admin's templates (the admin app is listed first).
+        "DIRS": [BASE_DIR / "frontend" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

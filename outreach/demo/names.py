@@ -58,7 +58,10 @@ def person_name(rng: random.Random, *, family: str, sex: str, birth_year: int) -
         middle = "Thị" if sex == "F" else "Văn"
     # One young person in eight carries the mother's family name too (Nguyễn Trần Minh Anh).
     if not old and rng.random() < 0.12:
-        return f"{family} {family_name(rng)} {middle} {given}"
+        mother = family_name(rng)
+        while mother == family:  # never "Nguyễn Nguyễn Văn Duy"
+            mother = family_name(rng)
+        return f"{family} {mother} {middle} {given}"
     return f"{family} {middle} {given}"
 
 
