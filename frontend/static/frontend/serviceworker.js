@@ -15,7 +15,7 @@
 
 // The release: a name, then the hash of the app's files, stamped by
 // `python -m tests.e2e.app_files` (a test fails when the files changed and it did not).
-const VERSION = "2026.11.1-fb62ae01";
+const VERSION = "2026.11.1-88c28bfd";
 const CACHE = `tungnha-fieldapp-${VERSION}`;
 const SHELL = "/app/";
 const STATIC = "/static/fieldapp/";
