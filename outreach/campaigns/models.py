@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from households.models import Area, ResidenceStatus, VneidStatus
@@ -67,6 +68,9 @@ class OutcomeCode(models.Model):
     )
     sort_order = models.PositiveSmallIntegerField(_("thứ tự"), default=100)
     is_active = models.BooleanField(_("đang dùng"), default=True)
+    # When it was taken out of use: a visit recorded offline before then, on a phone that
+    # still listed it, is accepted with it (outreach.sync.push_context.Codebook).
+    retired_at = models.DateTimeField(_("ngừng dùng lúc"), null=True, blank=True, editable=False)
     # Household outcomes: did the team talk to the household, or must it come back?
     household_reached = models.BooleanField(_("đã gặp được hộ"), default=False)
     needs_revisit = models.BooleanField(_("cần quay lại"), default=False)
@@ -89,3 +93,15 @@ class OutcomeCode(models.Model):
 
     def __str__(self):
         return self.label_vi
+
+    def save(self, *args, **kwargs):
+        # Stamped on the save that retires it (the admin's form or any service), cleared on
+        # the one that brings it back; a code created inactive was never in use.
+        if self.is_active:
+            self.retired_at = None
+        elif self.retired_at is None and self.pk is not None:
+            if OutcomeCode.objects.filter(pk=self.pk, is_active=True).exists():
+                self.retired_at = timezone.now()
+        if kwargs.get("update_fields") is not None and "is_active" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "retired_at"}
+        super().save(*args, **kwargs)

@@ -16,6 +16,9 @@ class SyncChange(models.Model):
         # entity_id is the user who joined or left team_id: their phone gains or loses
         # the team's turfs.
         MEMBERSHIP = "membership"
+        # entity_id is an outcome code added, edited or retired; no turf, and no campaign
+        # for a shared code: every phone of the campaign (or of any) pulls the code list anew.
+        CODE = "code"
 
     # Indexed below as (turf, id) and (team, id), which the pull reads; no single-column ones.
     # A log, written on every push: no database foreign keys (Django still cascades deletes).

@@ -120,7 +120,8 @@ def _changes_page(packer, turfs: dict[int, int], team_ids: list[int], cursor: Cu
         SyncChange.objects.filter(id__gt=cursor.change_id)
         .filter(Q(campaign__isnull=True) | Q(campaign=packer.campaign))
         .filter(Q(turf_id__in=list(turfs)) | Q(team_id__in=team_ids, entity=SyncChange.Entity.ASSIGNMENT)
-                | Q(entity=SyncChange.Entity.MEMBERSHIP, entity_id=user_id))  # fmt: skip
+                | Q(entity=SyncChange.Entity.MEMBERSHIP, entity_id=user_id)
+                | Q(entity=SyncChange.Entity.CODE))  # fmt: skip
         .order_by("id")[:limit]
     )
     if not changes:
@@ -148,6 +149,10 @@ def _changes_page(packer, turfs: dict[int, int], team_ids: list[int], cursor: Cu
     }
     if gained_turfs or lost_turfs:
         body.update(packer.header(turfs))
+    elif ids_of["code"]:
+        # A code added, edited or retired mid-campaign: the whole list, which replaces the
+        # phone's (an offline visit made with a code since retired is still accepted).
+        body["codes"] = packer.codes()
     return {"cursor": str(Cursor("c", changes[-1].id)), "has_more": len(changes) == limit, **body}
 
 
@@ -173,13 +178,17 @@ class _Packer:
         paths = dict(Area.objects.filter(id__in={h.area_id for h in households}).values_list("id", "path"))
         return {h.id: self.access.resident_fields(paths[h.area_id]) for h in households}
 
-    def header(self, turfs: dict[int, int]) -> dict:
+    def codes(self) -> list[list]:
+        """The campaign's active codes, shared and its own."""
         codes = OutcomeCode.objects.filter(is_active=True).filter(Q(campaign__isnull=True) | Q(campaign=self.campaign))
+        return [[c.code, c.scope, c.label_vi, c.label_en, c.interest, c.vneid_level, c.vneid_status, c.needs_revisit,
+                 c.household_reached] for c in codes]  # fmt: skip
+
+    def header(self, turfs: dict[int, int]) -> dict:
         return {
             "campaign": {"id": self.campaign.id, "name": self.campaign.name, "deadline": _iso(self.campaign.deadline),
                          "target_level": self.campaign.target_level},
-            "codes": [[c.code, c.scope, c.label_vi, c.label_en, c.interest, c.vneid_level, c.vneid_status,
-                       c.needs_revisit, c.household_reached] for c in codes],
+            "codes": self.codes(),
             "turfs": [[t.id, t.name, t.kind, t.area.name, turfs[t.id]]
                       for t in Turf.objects.filter(id__in=list(turfs)).select_related("area")],
         }  # fmt: skip

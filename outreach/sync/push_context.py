@@ -6,6 +6,7 @@ push's time): the campaigns and their codes, the user's field scope in each camp
 the existing households, turfs and residents the items name.
 """
 
+import datetime
 import uuid
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -39,7 +40,8 @@ class ResidentRow(NamedTuple):
 
 
 class CodeRow(NamedTuple):
-    """An active outcome or reason code: what the checks and the projection read of it."""
+    """An outcome or reason code, active or retired (`retired_at` set): what the checks and
+    the projection read of it."""
 
     id: int
     code: str
@@ -51,13 +53,15 @@ class CodeRow(NamedTuple):
     vneid_level: int | None
     vneid_status: str
     residence_status: str
+    retired_at: datetime.datetime | None
 
 
-# The batch's active campaigns, each with the active codes it may use (the shared ones and
-# its own) in one query; a campaign with no code at all still comes back, with NULLs.
+# The batch's active campaigns, each with the codes it may use (the shared ones and its own,
+# active or retired: a retired one still serves a visit recorded before) in one query; a
+# campaign with no code at all still comes back, with NULLs.
 _CAMPAIGN_CODES_SQL = (
     f"SELECT {table(Campaign)}.id, {', '.join(f'oc.{name}' for name in CodeRow._fields)} FROM {table(Campaign)} "
-    f"LEFT JOIN {table(OutcomeCode)} oc ON oc.is_active "
+    f"LEFT JOIN {table(OutcomeCode)} oc ON (oc.is_active OR oc.retired_at IS NOT NULL) "
     f"AND (oc.campaign_id IS NULL OR oc.campaign_id = {table(Campaign)}.id) "
     f"WHERE {table(Campaign)}.is_active AND {{0}}"
 )  # fmt: skip
@@ -76,19 +80,26 @@ class Codebook:
     campaigns: frozenset[int]
     codes: dict[tuple[int | None, str], CodeRow]
 
-    def code(self, campaign_id: int, code: str, scope: str, error: str) -> CodeRow:
-        found = self.codes.get((campaign_id, code)) or self.codes.get((None, code))
-        if found is None or found.scope != scope:
-            raise ItemError(error, code)
-        return found
+    def code(self, campaign_id: int, code: str, scope: str, error: str, *, device_time: datetime.datetime) -> CodeRow:
+        # A code retired after the visit was recorded was on the phone's list then (the
+        # phone learns of it at its next pull): accepted; one retired before, not.
+        for found in (self.codes.get((campaign_id, code)), self.codes.get((None, code))):
+            if found is not None and found.scope == scope and (found.retired_at is None or device_time < found.retired_at):
+                return found
+        raise ItemError(error, code)
 
 
 def codebook_load(*, campaign_ids: set[int]) -> Codebook:
     campaigns, codes = set(), {}
+    as_time = OutcomeCode._meta.get_field("retired_at").to_python  # SQLite may give it as text
     for campaign_id, *code in select_where_in(_CAMPAIGN_CODES_SQL, (Campaign._meta.pk, list(campaign_ids))):
         campaigns.add(campaign_id)
         if code[0] is not None:
             found = CodeRow._make(code)
+            if found.retired_at is not None:
+                retired_at = as_time(found.retired_at)
+                # SQLite keeps UTC without an offset.
+                found = found._replace(retired_at=retired_at if retired_at.tzinfo else retired_at.replace(tzinfo=datetime.UTC))
             codes[(found.campaign_id, found.code)] = found
     return Codebook(campaigns=frozenset(campaigns), codes=codes)
 
@@ -155,11 +166,13 @@ class ItemChecker:
             raise ItemError("unknown_campaign", str(campaign_id))
         code = self.codebook.code
         household, team_id, new_household = self._household(item, self.scopes[campaign_id])
-        outcome = code(campaign_id, item.outcome, OutcomeScope.HOUSEHOLD, "unknown_outcome")
+        when = item.device_time
+        outcome = code(campaign_id, item.outcome, OutcomeScope.HOUSEHOLD, "unknown_outcome", device_time=when)
         parts = []
         for n, part in enumerate(item.residents):
-            resident_outcome = code(campaign_id, part.outcome, OutcomeScope.RESIDENT, "unknown_outcome")
-            reason = code(campaign_id, part.reason, OutcomeScope.REASON, "unknown_reason") if part.reason else None
+            resident_outcome = code(campaign_id, part.outcome, OutcomeScope.RESIDENT, "unknown_outcome", device_time=when)
+            reason = (code(campaign_id, part.reason, OutcomeScope.REASON, "unknown_reason", device_time=when)
+                      if part.reason else None)  # fmt: skip
             parts.append((self._resident(part, household, n), resident_outcome, reason))
         return {"item": item, "campaign_id": campaign_id, "household": household, "new_household": new_household,
                 "team_id": team_id, "outcome": outcome, "parts": parts}  # fmt: skip

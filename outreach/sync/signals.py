@@ -2,7 +2,8 @@
 phones holding that turf pull them. Bulk loads (roster import, demo data) skip signals and
 reach phones through a full download; the push logs the households it creates at the door
 itself (`logged_by_caller`). A member joining or leaving a team is logged too: the phone of
-someone taken off a team must drop the team's households, not keep them offline."""
+someone taken off a team must drop the team's households, not keep them offline. So is an
+outcome code added, edited or retired: phones already synced must get the new code list."""
 
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -13,7 +14,7 @@ from django.dispatch import receiver
 
 from households.models import Household, Resident
 
-from ..models import SyncChange, TeamMembership
+from ..models import Campaign, OutcomeCode, SyncChange, TeamMembership
 from .changes import changes_record
 
 _logged_by_caller = ContextVar("household_saves_logged_by_caller", default=False)
@@ -79,3 +80,38 @@ def membership_saved(sender, instance: TeamMembership, created: bool, **kwargs):
 @receiver(post_delete, sender=TeamMembership)
 def membership_deleted(sender, instance: TeamMembership, **kwargs):
     _record(SyncChange.Entity.MEMBERSHIP, instance.user_id, to="team_id", ids={instance.team_id})
+
+
+
+def _record_code(code_id: int, campaign_ids: set) -> None:
+    """One change-log row per campaign the code is or was in, no turf: the pull sends the
+    campaign's `codes` anew when it reads one. A shared code's row (no campaign) reaches
+    every campaign's phones, so it alone does."""
+    # No campaign yet, no phone holding codes (this also keeps the test fixtures' seeding
+    # of the shared codes out of the log).
+    if not Campaign.objects.exists():
+        return
+    campaign_ids = {None} if None in campaign_ids else campaign_ids
+    with transaction.atomic():
+        changes_record(changes=[
+            SyncChange(entity=SyncChange.Entity.CODE, entity_id=code_id, campaign_id=c)
+            for c in sorted(campaign_ids, key=lambda c: c or 0)
+        ])  # fmt: skip
+
+
+@receiver(pre_save, sender=OutcomeCode)
+def code_saving(sender, instance: OutcomeCode, **kwargs):
+    # Moved to another campaign (or made shared): the campaign it leaves needs the list too.
+    instance._saved_campaign = (
+        list(OutcomeCode.objects.filter(pk=instance.pk).values_list("campaign_id", flat=True)) if instance.pk else []
+    )
+
+
+@receiver(post_save, sender=OutcomeCode)
+def code_saved(sender, instance: OutcomeCode, **kwargs):
+    _record_code(instance.id, {instance.campaign_id, *getattr(instance, "_saved_campaign", [])})
+
+
+@receiver(post_delete, sender=OutcomeCode)
+def code_deleted(sender, instance: OutcomeCode, **kwargs):
+    _record_code(instance.id, {instance.campaign_id})
