@@ -38,8 +38,10 @@ ROOT = Path(__file__).resolve().parent.parent
 # a standard-library module and the project's packages import by name.
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
-PG = "postgres://postgres@127.0.0.1:5432"
-DB_NAME = "tungnha_dash"
+PG = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+DB_NAME = os.environ.get("BENCH_DASH_DB_NAME", "tungnha_dash")  # dropped and re-created
+if not DB_NAME.startswith("tungnha_dash") or not DB_NAME.replace("_", "").isalnum():
+    raise SystemExit(f"BENCH_DASH_DB_NAME must be tungnha_dash or tungnha_dash_<suffix>, not {DB_NAME!r}")
 RESULTS = ROOT / "bench" / "results.json"
 WORK = ROOT / "bench" / ".work"
 SCALE = 100

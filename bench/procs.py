@@ -22,14 +22,15 @@ import redis
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / ".work"
 VENV_BIN = ROOT / ".venv" / "bin"
-PG = "postgres://postgres@127.0.0.1:5432"
+PG = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 # Always tungnha_bench for the published figures; BENCH_DB_NAME lets a second copy run
 # beside it while trying settings. Only ever a tungnha_bench* name: it is dropped.
 DB_NAME = os.environ.get("BENCH_DB_NAME", "tungnha_bench")
 if not DB_NAME.startswith("tungnha_bench") or not DB_NAME.replace("_", "").isalnum():
     raise SystemExit(f"BENCH_DB_NAME must be tungnha_bench or tungnha_bench_<suffix>, not {DB_NAME!r}")
-BROKER_URL = "redis://127.0.0.1:6379/14"
-CACHE_URL = "redis://127.0.0.1:6379/13"
+# Both Redis databases are flushed by reset(): point them at databases nothing else uses.
+BROKER_URL = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14")
+CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/13")
 
 # What production runs (docker-compose.yml, web: three sync workers behind the TLS proxy).
 # Tried against gthread -w 3 --threads 2 with bench/cpu_split.py (docs/benchmarks.md,

@@ -192,7 +192,7 @@ def main() -> int:
     options.no_docs = options.no_docs or options.reuse
     procs.flush_redis()
     if not options.reuse:
-        log(f"resetting the database {procs.DB_NAME} and Redis dbs 13/14")
+        log(f"resetting the database {procs.DB_NAME}, the broker {procs.BROKER_URL} and the cache {procs.CACHE_URL}")
         procs.reset_database()
         procs.manage("migrate", "--noinput", log="sync-migrate.log")
         log(f"seed_demo --scale {options.scale}")
