@@ -166,9 +166,12 @@ class VisitResidentOutcomeInline(ReadOnlyMixin, admin.TabularInline):
 @admin.register(Visit)
 class VisitAdmin(ReadOnlyMixin, AreaScopedAdmin):
     area_lookup = "household__area"
-    list_display = ("household", "campaign", "team", "recorded_by", "device_time", "server_time", "outcome")
+    list_display = ("household", "campaign", "team", "recorded_by", "device_time", "server_time", "outcome",
+                    "after_handover")  # fmt: skip
+    # after_handover: visits a phone made after its team's turf went to another team, for the
+    # officer to check with the new team (issue 15).
     list_filter = ("campaign", ("team", ScopedRelatedFilter), ("outcome", HouseholdOutcomeFilter),
-                   ("device_time", admin.DateFieldListFilter), area_filter("household__area"))  # fmt: skip
+                   ("device_time", admin.DateFieldListFilter), "after_handover", area_filter("household__area"))  # fmt: skip
     list_select_related = ("household", "campaign", "team", "recorded_by", "outcome")
     search_fields = ("household__address_key",)
     search_help_text = _("Địa chỉ hộ, gõ có dấu hay không dấu đều được.")

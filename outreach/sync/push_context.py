@@ -165,7 +165,7 @@ class ItemChecker:
         if campaign_id not in self.codebook.campaigns:
             raise ItemError("unknown_campaign", str(campaign_id))
         code = self.codebook.code
-        household, team_id, new_household = self._household(item, self.scopes[campaign_id])
+        household, recording, new_household = self._household(item, self.scopes[campaign_id])
         when = item.device_time
         outcome = code(campaign_id, item.outcome, OutcomeScope.HOUSEHOLD, "unknown_outcome", device_time=when)
         parts = []
@@ -175,10 +175,12 @@ class ItemChecker:
                       if part.reason else None)  # fmt: skip
             parts.append((self._resident(part, household, n), resident_outcome, reason))
         return {"item": item, "campaign_id": campaign_id, "household": household, "new_household": new_household,
-                "team_id": team_id, "outcome": outcome, "parts": parts}  # fmt: skip
+                "team_id": recording.team_id, "after_handover": recording.after_handover, "outcome": outcome,
+                "parts": parts}  # fmt: skip
 
     def _household(self, item: VisitItem, scope: FieldScope):
-        """(household, the team the visit counts for, the household if new at the door)."""
+        """(household, whether and for which team the visit is stored, the household if new
+        at the door)."""
         if item.household_id:
             household = self.registry.households.get(item.household_id)
         else:
@@ -194,15 +196,17 @@ class ItemChecker:
                 raise ItemError("unknown_household", str(item.household_uuid))
             return self._new_household(item, scope)
         path = household.area_path if isinstance(household, HouseholdRow) else household.area.path
-        allowed, team_id = scope.team_for(turf_id=household.turf_id, area_path=path)
-        if not allowed:
+        recording = scope.recording(turf_id=household.turf_id, area_path=path, device_time=item.device_time)
+        if not recording.allowed:
             raise ItemError("household_out_of_scope", str(item.household_id or item.household_uuid or ""))
-        return household, team_id, None
+        return household, recording, None
 
     def _new_household(self, item: VisitItem, scope: FieldScope):
         data = dict(item.new_household)
         turf = self.registry.turfs.get(data.pop("turf_id"))
-        if turf is None or not scope.may_use_turf(turf_id=turf.id, area_path=turf.area.path):
+        recording = (scope.recording(turf_id=turf.id, area_path=turf.area.path, device_time=item.device_time)
+                     if turf is not None else None)  # fmt: skip
+        if recording is None or not recording.allowed:
             raise ItemError("unknown_turf", str(item.new_household["turf_id"]))
         household = Household(area=turf.area, turf=turf, **data)
         household.address_text = household.address_text or household.compose_address()
@@ -211,8 +215,7 @@ class ItemChecker:
         except ValidationError as exc:
             raise ItemError("invalid_household", "; ".join(exc.messages)) from None
         self.pending_households[household.client_uuid] = household
-        allowed, team_id = scope.team_for(turf_id=household.turf_id, area_path=turf.area.path)
-        return household, team_id, household
+        return household, recording, household
 
     def _resident(self, part, household: Household | HouseholdRow, n: int):
         if part.resident_id or part.resident_uuid:

@@ -47,6 +47,9 @@ class Visit(models.Model):
     # Hash of the submitted content: a replay with the same UUID and the same hash is a
     # duplicate (success), with another hash a conflict.
     content_hash = models.CharField(max_length=64, editable=False)
+    # Made on a phone after its team's assignment of the turf had ended (the phone was
+    # offline through the reassignment): kept, never dropped, and flagged for the officers.
+    after_handover = models.BooleanField(_("ghi sau khi đã chuyển tổ"), default=False, db_default=False, editable=False)
 
     class Meta:
         verbose_name = _("lượt đến nhà")
