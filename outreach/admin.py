@@ -19,7 +19,7 @@ from households.admin import (
 from .access import Capability
 from .audit.adminlog import AuditedAdminMixin
 from .models import (
-    AreaDailySnapshot, AreaRollup, Assignment, Campaign, HouseholdState, OutcomeCode, OutcomeScope, Quota,
+    AreaDailySnapshot, AreaRollup, Assignment, Campaign, EditionHours, HouseholdState, OutcomeCode, OutcomeScope, Quota,
     ResidentState, RoleGrant, Team, TeamMembership, Visit, VisitResidentOutcome,
 )  # fmt: skip
 from .turfs.services import turf_assign
@@ -217,3 +217,12 @@ class AreaDailySnapshotAdmin(ReadOnlyMixin, AreaScopedAdmin):
     list_filter = ("campaign", area_filter("area"))
     list_select_related = ("area", "campaign")
     date_hierarchy = "day"
+
+
+@admin.register(EditionHours)
+class EditionHoursAdmin(AreaScopedAdmin):
+    """A commune (or district, province) sets when its morning and evening editions are made."""
+
+    list_display = ("area", "morning", "evening")
+    list_select_related = ("area",)
+    autocomplete_fields = ("area",)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import audit_views, views
+from . import audit_views, edition_views, views
 
 app_name = "reports"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:area_id>/xep-hang/", views.ranking, name="ranking"),
     path("<int:area_id>/bao-cao-nhanh/", views.chat, name="chat"),
     path("<int:area_id>/bao-cao-nhanh.txt", views.chat_text, name="chat_text"),
+    path("<int:area_id>/ban-tin/", edition_views.editions, name="editions"),
     path("<int:area_id>/danh-sach/", views.lists_home, name="lists"),
     path("<int:area_id>/danh-sach/<slug:kind>/", views.list_page, name="list"),
     path("<int:area_id>/danh-sach/<slug:kind>.xlsx", views.list_export, {"fmt": "xlsx"}, name="list_xlsx"),

@@ -268,6 +268,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout"
 CELERY_BEAT_SCHEDULE = {
     "rollups-reconcile": {"task": "outreach.rollups_reconcile", "schedule": envint("ROLLUP_RECONCILE_SECONDS", "60")},
     "rollups-daily": {"task": "outreach.rollups_daily", "schedule": crontab(hour=0, minute=5)},
+    # Each area's morning and evening editions, at the hours it set (outreach/editions).
+    "editions": {"task": "outreach.editions_make_due", "schedule": crontab(minute="*/5")},
 }
 
 # The debounce of rollup refreshes is shared between web processes through Redis in

@@ -2,12 +2,14 @@
 that want one import line. Each model lives with its feature: campaigns and codes
 (`campaigns/`), roles (`access/`), teams and assignments (`turfs/`), visits and the
 projection's state rows (`visits/`), rollups (`rollups/`), the sync change log (`sync/`),
-sign-in failures, device tokens and web sessions (`accounts/`)."""
+sign-in failures, device tokens and web sessions (`accounts/`), the group-chat editions
+(`editions/`)."""
 
 from ..access.models import Role, RoleGrant
 from ..audit.models import AuditAction, AuditEvent
 from ..accounts.models import DeviceToken, SignInFailure, WebSession
 from ..campaigns.models import Campaign, OutcomeCode, OutcomeScope, Quota
+from ..editions.models import ChatEdition, EditionHours
 from ..rollups.models import AreaDailySnapshot, AreaRollup, RollupDirty
 from ..sync.models import SyncChange, SyncClock
 from ..turfs.models import Assignment, Team, TeamMembership
@@ -17,5 +19,5 @@ __all__ = [
     "DeviceToken", "SignInFailure", "WebSession",
     "Campaign", "OutcomeCode", "OutcomeScope", "Quota", "AreaDailySnapshot", "AreaRollup", "RollupDirty", "SyncChange", "SyncClock",
     "Assignment", "Role", "RoleGrant", "Team", "TeamMembership", "HouseholdState", "ResidentState", "Visit",
-    "VisitResidentOutcome", "AuditAction", "AuditEvent",
+    "VisitResidentOutcome", "AuditAction", "AuditEvent", "ChatEdition", "EditionHours",
 ]  # fmt: skip
