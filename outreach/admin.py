@@ -10,6 +10,7 @@ Capability.READ_AUDIT and itself audited, and no admin may edit it.
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from households.admin import (
@@ -23,6 +24,7 @@ from .models import (
     ResidentState, RoleGrant, Team, TeamMembership, Visit, VisitResidentOutcome,
 )  # fmt: skip
 from .turfs.services import turf_assign
+from .visits.geo import distance_m
 from .turfs.cutting import assignment_check
 
 
@@ -167,7 +169,7 @@ class VisitResidentOutcomeInline(ReadOnlyMixin, admin.TabularInline):
 class VisitAdmin(ReadOnlyMixin, AreaScopedAdmin):
     area_lookup = "household__area"
     list_display = ("household", "campaign", "team", "recorded_by", "device_time", "server_time", "outcome",
-                    "after_handover")  # fmt: skip
+                    "distance", "after_handover")  # fmt: skip
     # after_handover: visits a phone made after its team's turf went to another team, for the
     # officer to check with the new team (issue 15).
     list_filter = ("campaign", ("team", ScopedRelatedFilter), ("outcome", HouseholdOutcomeFilter),
@@ -181,6 +183,14 @@ class VisitAdmin(ReadOnlyMixin, AreaScopedAdmin):
         if not search_term.strip():
             return queryset, False
         return keyed_search(queryset, search_term, ["household__address_key"])
+
+    @admin.display(description=_("cách hộ"))
+    def distance(self, obj):
+        metres = distance_m(obj.latitude, obj.longitude, obj.household.latitude, obj.household.longitude)
+        if metres is None:
+            return "—"
+        accuracy = _(" (±%(m)s m)") % {"m": number_format(obj.accuracy_m, force_grouping=True)} if obj.accuracy_m else ""
+        return f"{number_format(metres, force_grouping=True)} m{accuracy}"
 
 
 @admin.register(HouseholdState)

@@ -105,6 +105,8 @@ class PushVisit(serializers.Serializer):
                                          max_length=items.REVISIT_NOTE_LENGTH)  # fmt: skip
     latitude = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
     longitude = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
+    accuracy = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=items.MAX_ACCURACY_M,
+                                      help_text="metres; only with latitude and longitude")  # fmt: skip
 
 
 class PushRequest(serializers.Serializer):

@@ -52,6 +52,7 @@ class VisitItem:
     revisit_note: str = ""
     latitude: Decimal | None = None
     longitude: Decimal | None = None
+    accuracy_m: int | None = None  # the phone's estimate of the position's error, metres
 
 
 # What push.py copies onto the rows it creates; the lists themselves live in households.fields.
@@ -152,6 +153,26 @@ def _coordinate(value, name: str, limit: int) -> Decimal | None:
     return number
 
 
+MAX_ACCURACY_M = 100_000
+
+
+def _position(raw: dict) -> tuple[Decimal | None, Decimal | None, int | None]:
+    """(latitude, longitude, accuracy in metres): all optional (the phone records a position
+    only where the volunteer allowed it), but a latitude without its longitude is no position."""
+    latitude = _coordinate(raw.get("latitude"), "latitude", 90)
+    longitude = _coordinate(raw.get("longitude"), "longitude", 180)
+    if (latitude is None) != (longitude is None):
+        raise ItemError("malformed", "latitude, longitude: give both or neither")
+    accuracy = raw.get("accuracy")
+    if accuracy is None:
+        return latitude, longitude, None
+    if isinstance(accuracy, bool) or not isinstance(accuracy, (int, float)) or not math.isfinite(accuracy):
+        raise ItemError("malformed", "accuracy: expected a number of metres")
+    if not 0 <= accuracy <= MAX_ACCURACY_M or latitude is None:
+        raise ItemError("malformed", f"accuracy: 0 to {MAX_ACCURACY_M} metres, with a position")
+    return latitude, longitude, round(accuracy)
+
+
 def _code(value, name: str, *, required: bool = True) -> str | None:
     if value is None and not required:
         return None
@@ -236,9 +257,8 @@ def parse_visit(raw) -> VisitItem:
         note=_text(raw, "note", NOTE_LENGTH),
         revisit_after=_datetime(raw.get("revisit_after"), "revisit_after", required=False),
         revisit_note=_text(raw, "revisit_note", REVISIT_NOTE_LENGTH),
-        latitude=_coordinate(raw.get("latitude"), "latitude", 90),
-        longitude=_coordinate(raw.get("longitude"), "longitude", 180),
     )
+    item.latitude, item.longitude, item.accuracy_m = _position(raw)
     given = [k for k in ("household", "household_uuid", "new_household") if raw.get(k) is not None]
     if len(given) != 1:
         raise ItemError("malformed", "give exactly one of household, household_uuid, new_household")

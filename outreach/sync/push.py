@@ -169,14 +169,14 @@ def _create_new_entities(entry: dict) -> dict[int, int | None]:
 
 _VISIT_COLUMNS = ["client_uuid", "campaign", "household", "recorded_by", "team", "device_time", "server_time",
                   "effective_time", "outcome", "note", "revisit_after", "revisit_note", "latitude", "longitude",
-                  "content_hash", "after_handover"]  # fmt: skip
+                  "content_hash", "after_handover", "accuracy_m"]  # fmt: skip
 
 
 def _visit_row(*, user, entry: dict, now: datetime.datetime) -> tuple:
     item: VisitItem = entry["item"]
     return (item.client_uuid, entry["campaign_id"], entry["household"].id, user.id, entry["team_id"], item.device_time,
             now, min(item.device_time, now), entry["outcome"].id, item.note, item.revisit_after, item.revisit_note,
-            item.latitude, item.longitude, item.content_hash, entry["after_handover"])  # fmt: skip
+            item.latitude, item.longitude, item.content_hash, entry["after_handover"], item.accuracy_m)  # fmt: skip
 
 
 def _insert_ignoring_duplicates(rows: list[tuple]) -> dict:

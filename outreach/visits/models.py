@@ -44,6 +44,7 @@ class Visit(models.Model):
     revisit_note = models.CharField(_("hẹn quay lại"), max_length=200, blank=True)
     latitude = models.DecimalField(_("vĩ độ"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("kinh độ"), max_digits=9, decimal_places=6, null=True, blank=True)
+    accuracy_m = models.PositiveIntegerField(_("sai số vị trí (m)"), null=True, blank=True)
     # Hash of the submitted content: a replay with the same UUID and the same hash is a
     # duplicate (success), with another hash a conflict.
     content_hash = models.CharField(max_length=64, editable=False)
