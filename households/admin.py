@@ -23,6 +23,7 @@ from outreach.audit.adminlog import AuditedAdminMixin
 
 from .fields import ADDRESS_PARTS, HOUSEHOLD, RESIDENT, SUPPORT_FLAGS
 from .models import Area, Household, Resident, Turf
+from .phones import phone_display
 from .text import search_key
 
 admin.site.site_header = _("Từng Nhà — Quản trị")
@@ -246,8 +247,19 @@ class HouseholdForm(forms.ModelForm):
         return data
 
 
+class ResidentForm(forms.ModelForm):
+    """The phone box shows +84… as everywhere else (0974 363 407), also when bound, so a
+    number posted back as shown is no change; the model's clean() stores +84… again."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "phone" in self.fields and self.instance.phone:
+            self.initial["phone"] = phone_display(self.instance.phone)
+
+
 class ResidentInline(MaskedResidentFieldsMixin, admin.TabularInline):
     model = Resident
+    form = ResidentForm
     extra = 0
     show_change_link = True
     # The support flags are on the resident's own page (ResidentAdmin.fieldsets), not here.
@@ -270,7 +282,7 @@ class ResidentInline(MaskedResidentFieldsMixin, admin.TabularInline):
 @admin.register(Household)
 class HouseholdAdmin(AreaScopedAdmin):
     form = HouseholdForm
-    list_display = ("address_text", "head_name", "area", "turf")
+    list_display = ("address", "head_name", "area", "turf")
     list_filter = (area_filter("area"), ("turf", ScopedRelatedFilter))
     list_select_related = ("area", "turf", "turf__area")
     search_fields = ("address_key",)  # shows the box; the search itself is below
@@ -278,6 +290,10 @@ class HouseholdAdmin(AreaScopedAdmin):
     autocomplete_fields = ("area", "turf")
     inlines = (ResidentInline,)
     audit_reads = True  # the page shows the household's residents, ID numbers and phones
+
+    @admin.display(description=_("địa chỉ đầy đủ"), ordering="address_text")
+    def address(self, obj: Household) -> str:
+        return obj.address_display  # "Số 1, Ngách…" as in the lists and exports
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
@@ -291,6 +307,7 @@ _NUMBER_QUERY = re.compile(r"^[\d\s.+()-]+$")
 @admin.register(Resident)
 class ResidentAdmin(MaskedResidentFieldsMixin, AreaScopedAdmin):
     area_lookup = "household__area"
+    form = ResidentForm
     list_display = ("full_name", "birth", "age", "eligible", "id_number", "phone", "residence_status",
                     "vneid_level1", "vneid_level2", "household")  # fmt: skip
     # The personal columns, fieldsets and search follow the access module's table per
@@ -338,7 +355,7 @@ class ResidentAdmin(MaskedResidentFieldsMixin, AreaScopedAdmin):
 
         @admin.display(description=_("số điện thoại"))
         def phone(obj: Resident) -> str:
-            return obj.phone if shows(obj, "phone") else self.phone_masked(obj)
+            return phone_display(obj.phone) if shows(obj, "phone") else self.phone_masked(obj)
 
         @admin.display(description=_("tuổi"))
         def age(obj: Resident):

@@ -136,7 +136,12 @@ class Household(models.Model):
         ordering = ["area__path", "walk_key"]
 
     def __str__(self):
-        return self.address_text
+        return self.address_display
+
+    @property
+    def address_display(self) -> str:
+        """The address as every page, export and admin shows it (see capitalise_first)."""
+        return capitalise_first(self.address_text)
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -199,6 +204,14 @@ class VneidStatus(models.TextChoices):
 
 
 VNEID_RANK = {VneidStatus.NONE: 0, VneidStatus.REGISTERED: 1, VneidStatus.ACTIVATED: 2}
+
+
+def capitalise_first(text: str | None) -> str:
+    """First letter upper-case, for display only: composed addresses start "số 1, Ngách…"
+    (they read well mid-sentence), but a line of a list or a cell must start "Số 1". The
+    stored text is left as it is, so search keys and sync payloads do not change."""
+    text = text or ""
+    return text[:1].upper() + text[1:]
 
 
 def eligibility_cutoff(on: datetime.date) -> datetime.date:

@@ -51,3 +51,27 @@ def phone_is_mobile(e164: str) -> bool:
         phonenumbers.PhoneNumberType.MOBILE,
         phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
     )
+
+
+def phone_display(e164: str | None) -> str:
+    """The one way a stored number is shown and exported: phonenumbers' NATIONAL format,
+    how officers write and read it aloud (0974 363 407; 024 3822 1234). Anything that
+    does not parse is shown as stored rather than hidden."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, "VN")
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def phone_tel_href(e164: str | None) -> str:
+    """A tel: link with the international number, which dials from any SIM (tel:+84…)."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, "VN")
+    except phonenumbers.NumberParseException:
+        return ""
+    return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -40,7 +40,7 @@ def test_it_makes_each_areas_edition_once_when_its_hour_has_passed(scenario):
     text = edition(world.commune, "morning").text
     lines = text.splitlines()
     assert lines[0] == f"BẢN TIN SÁNG {timezone.localdate():%d/%m/%Y} — PHƯỜNG BA ĐÌNH"
-    assert "Toàn Phường Ba Đình: đã đến 5/6 hộ;" in text  # the name as written, never "toàn phường"
+    assert "Toàn phường Ba Đình: đã đến 5/6 hộ;" in text  # as the group-chat report writes it
     assert "Bản tin đầu tiên của chiến dịch cho địa bàn này." in text
     # The main blocking reason among residents not yet activated.
     assert "Vướng mắc chính: " in text and "Không có điện thoại thông minh (1)" in text

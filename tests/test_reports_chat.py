@@ -36,12 +36,12 @@ def test_it_reports_todays_gain_per_group_with_rank(scenario):
     assert lines[0] == "BÁO CÁO NHANH KÍCH HOẠT VNeID — PHƯỜNG BA ĐÌNH"
     line1 = next(ln for ln in lines if "Tổ dân phố 1:" in ln)
     line2 = next(ln for ln in lines if "Tổ dân phố 2:" in ln)
-    # TDP 1: 2 households visited today, 1 activated today, 1/3 = 33,33 %, first.
-    assert line1 == "1. Tổ dân phố 1: đến 2 hộ (hôm nay +2); kích hoạt hôm nay +1; lũy kế 1/3 = 33,33 %"
-    # TDP 2: 3 visited (+2), nothing activated today, 1/4 = 25,00 %, second.
-    assert line2 == "2. Tổ dân phố 2: đến 3 hộ (hôm nay +2); kích hoạt hôm nay ±0; lũy kế 1/4 = 25,00 %"
+    # TDP 1: 2 households visited today, 1 activated today, 1/3 = 33,33%, first.
+    assert line1 == "1. Tổ dân phố 1: đến 2 hộ (hôm nay +2); kích hoạt hôm nay +1; lũy kế 1/3 = 33,33%"
+    # TDP 2: 3 visited (+2), nothing activated today ("0", as officers write it), 1/4 = 25,00%, second.
+    assert line2 == "2. Tổ dân phố 2: đến 3 hộ (hôm nay +2); kích hoạt hôm nay 0; lũy kế 1/4 = 25,00%"
     assert lines.index(line1) < lines.index(line2)
-    assert "Toàn phường Ba Đình: đã đến 5/6 hộ (hôm nay +4); kích hoạt mức 2 hôm nay +1, lũy kế 2/15 = 13,33 %" in text
+    assert "Toàn phường Ba Đình: đã đến 5/6 hộ (hôm nay +4); kích hoạt mức 2 hôm nay +1, lũy kế 2/15 = 13,33% chỉ tiêu." in text
     assert "Hoàn Kiếm" not in text
 
 
@@ -54,7 +54,7 @@ def test_it_formats_large_numbers_the_vietnamese_way(world):
                                      level2_activated=1631000, households_visited=410000)  # fmt: skip
     text = client_for(world.police).get(reverse("reports:chat_text", args=[world.commune.id])).content.decode()
     assert "đã đến 412.345/500.000 hộ (hôm nay +2.345)" in text
-    assert "hôm nay +2.225, lũy kế 1.633.225/1.620.967 = 100,76 % chỉ tiêu" in text
+    assert "hôm nay +2.225, lũy kế 1.633.225/1.620.967 = 100,76% chỉ tiêu" in text
 
 
 def test_it_says_so_when_there_is_no_earlier_day(scenario):

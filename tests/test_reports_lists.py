@@ -53,10 +53,10 @@ def naive_lists(world) -> dict[str, set]:
     state = naive_resident_state(campaign)
     residents = [r for r in Resident.objects.filter(household__in=households) if eligible_living(r, state, today)]
     not_activated = [r for r in residents if state.get(r.id, {}).get("l2", "none") != "activated"]
-    never = {h.address_text for h in households if h.id not in last}
-    revisit = {h.address_text for h in households if h.id in last and last[h.id].outcome.needs_revisit}
+    never = {h.address_display for h in households if h.id not in last}
+    revisit = {h.address_display for h in households if h.id in last and last[h.id].outcome.needs_revisit}
     def who(r):
-        return r.full_name, r.household.address_text
+        return r.full_name, r.household.address_display
 
     return {
         "chua-den": never,
@@ -64,7 +64,7 @@ def naive_lists(world) -> dict[str, set]:
         "quan-tam": {who(r) for r in not_activated if state.get(r.id, {}).get("interest") == "interested"},
         "vuong-mac": {who(r) for r in not_activated if state.get(r.id, {}).get("reason")},
         "goi-dien": {who(r) for r in not_activated if r.phone and (
-            r.household.address_text in never | revisit or state.get(r.id, {}).get("interest") == "interested"
+            r.household.address_display in never | revisit or state.get(r.id, {}).get("interest") == "interested"
             or state.get(r.id, {}).get("reason"))},
     }  # fmt: skip
 
@@ -83,7 +83,7 @@ def test_it_lists_the_same_people_as_a_count_from_the_visits(scenario, kind):
 def test_it_shows_the_revisit_time_and_note(scenario):
     world = scenario.world
     (row,) = rows_of(client_for(world.police).get(list_url(world.commune, "quay-lai")))
-    assert row["address"] == world.households_a[1].address_text
+    assert row["address"] == world.households_a[1].address_display
     assert row["revisit_after"] == scenario.revisit_after
     assert row["revisit_note"] == "Chủ hộ đi làm, về sau 19h"
     assert row["team"] == world.team_a.name and row["turf"] == world.turf_a.name
@@ -106,13 +106,13 @@ def test_it_gives_the_call_list_phone_numbers_and_why_to_call(scenario):
     response = client_for(world.police).get(list_url(world.commune, "goi-dien"))
     rows = {r["name"]: r for r in rows_of(response)}
     a2 = list(world.households_a[2].residents.order_by("id"))
-    assert rows[a2[1].full_name]["phone"] == "0901 112 233"
+    assert rows[a2[1].full_name]["phone"] == "0901 112 233"  # national format, as everywhere
     assert rows[a2[1].full_name]["why"] == "Hộ chưa đến"
     b1 = list(world.households_b[1].residents.order_by("id"))
     assert rows[b1[0].full_name]["why"] == "Quan tâm"
     assert "Vướng mắc" in rows[b1[1].full_name]["why"]
     html = response.content.decode()
-    assert 'href="tel:0901112233"' in html
+    assert 'href="tel:+84901112233"' in html  # dials from any SIM
 
 
 def test_it_filters_by_group_turf_team_and_support(scenario):
@@ -121,7 +121,7 @@ def test_it_filters_by_group_turf_team_and_support(scenario):
     everyone = naive_lists(world)["goi-dien"]
     group2 = people(rows_of(client.get(list_url(world.commune, "goi-dien", group=world.group2.id))))
     assert group2 and group2 < everyone
-    assert {address for _, address in group2} <= {h.address_text for h in world.households_b}
+    assert {address for _, address in group2} <= {h.address_display for h in world.households_b}
     turf_a = rows_of(client.get(list_url(world.commune, "goi-dien", turf=world.turf_a.id)))
     assert {r["turf"] for r in turf_a} == {world.turf_a.name}
     team_b = rows_of(client.get(list_url(world.commune, "goi-dien", team=world.team_b.id)))
@@ -139,7 +139,7 @@ def test_it_follows_the_open_assignment_when_a_turf_changes_team(scenario):
     Assignment.objects.create(campaign=world.campaign, turf=world.turf_a, team=team_c)
     client = client_for(world.police)
     rows = rows_of(client.get(list_url(world.commune, "chua-den", team=team_c.id)))
-    assert households_named(rows) == {world.households_a[2].address_text}
+    assert households_named(rows) == {world.households_a[2].address_display}
     assert {r["team"] for r in rows} == {team_c.name}
     assert rows_of(client.get(list_url(world.commune, "chua-den", team=world.team_a.id))) == []
 
@@ -164,7 +164,7 @@ def test_it_never_widens_a_list_with_a_filter_from_another_area(scenario):
 def test_it_gives_a_group_leader_the_lists_of_the_group(scenario):
     world = scenario.world
     response = client_for(world.leader).get(list_url(world.group1, "chua-den"))
-    assert households_named(rows_of(response)) == {world.households_a[2].address_text}
+    assert households_named(rows_of(response)) == {world.households_a[2].address_display}
     assert "group" not in response.context["form"].fields
 
 

@@ -40,7 +40,7 @@ def test_it_knows_every_pattern():
     # A new pattern must come with its permission check: this list grows with urls.py.
     names = {p.name for p in report_urls.urlpatterns}
     assert names == {"index", "progress", "ranking", "chat", "chat_text", "lists", "list", "list_xlsx", "list_csv",
-                     "reveal", "audit", "audit_xlsx", "audit_csv"}  # fmt: skip
+                     "reveal", "audit", "audit_xlsx", "audit_csv", "editions"}  # fmt: skip
     assert len(area_urls(424242)) == len(names) - 5
 
 

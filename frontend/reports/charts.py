@@ -2,7 +2,10 @@
 readable by a screen reader through its <title> and <desc>.
 
 Two cumulative lines (registered and activated at the campaign's target level) against
-the two quota lines, one point per snapshot day, days labelled dd/mm.
+the two quota lines, one point per snapshot day, days labelled dd/mm. Where a forecast has
+a pace, a dotted line carries each series on at that pace to the campaign's deadline,
+marked by a vertical line: whether it crosses its quota before the deadline is then seen
+at a glance.
 """
 
 import datetime
@@ -13,6 +16,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from outreach.reports.forecast import Forecast, ForecastStatus
 from outreach.reports.formatting import fmt_date, fmt_int
 from outreach.reports.progress import DayPoint
 
@@ -22,6 +26,7 @@ PHONE = (360, 250)
 DESKTOP = (880, 300)
 LEFT, RIGHT, TOP, BOTTOM = 56, 18, 14, 30
 FONT = 14
+LABEL_GAP = 48  # px between the centres of two dd/mm day labels
 REGISTERED_COLOUR = "#1d5fa8"
 ACTIVATED_COLOUR = "#0b5d3b"
 
@@ -65,16 +70,54 @@ class _Frame:
         return TOP + self.plot_h * (1 - value / self.y_max)
 
 
+@dataclass(frozen=True)
+class _Projection:
+    """A series carried on at its forecast pace: from (start, value) to (end, end_value)."""
+
+    attr: str
+    start: datetime.date
+    value: int
+    end: datetime.date
+    end_value: int
+
+
+def _projections(forecasts: dict[str, Forecast] | None) -> list[_Projection]:
+    """One per series whose forecast has a pace and a deadline still ahead."""
+    out = []
+    for attr, f in (forecasts or {}).items():
+        if f.status != ForecastStatus.FORECAST or not f.deadline or not f.as_of or f.deadline <= f.as_of:
+            continue
+        days = (f.deadline - f.as_of).days
+        out.append(_Projection(attr=attr, start=f.as_of, value=f.current, end=f.deadline,
+                               end_value=int(f.current + f.rate_per_day * days)))  # fmt: skip
+    return out
+
+
+def forecast_drawn(forecasts: dict[str, Forecast] | None) -> bool:
+    """Whether trend_svg draws a forecast line (the legend names it only then)."""
+    return bool(_projections(forecasts))
+
+
 def trend_svg(
     *, points: list[DayPoint], registered_target: int | None, activated_target: int | None, level: int,
     area_name: str, chart_id: str = "trend", size: tuple[int, int] = DESKTOP,
+    forecasts: dict[str, Forecast] | None = None,
 ) -> SafeString | None:
+    """forecasts: {"activated": …, "registered": …}, each drawn to the deadline if it has a pace."""
     if not points:
         return None
-    frame = _frame(points=points, targets=(registered_target, activated_target), size=size)
+    projections = _projections(forecasts)
+    frame = _frame(points=points, targets=(registered_target, activated_target), size=size, projections=projections)
     title = _("Tiến độ theo ngày — %(area)s") % {"area": area_name}
     desc = _describe(points=points, registered_target=registered_target, activated_target=activated_target,
                      level=level)  # fmt: skip
+    if projections:
+        desc += " " + _("Nét chấm: dự báo theo tốc độ 7 ngày gần nhất đến hạn %(deadline)s (%(values)s).") % {
+            "deadline": fmt_date(projections[0].end),
+            "values": "; ".join(_("%(name)s khoảng %(value)s") % {
+                "name": _("kích hoạt") if p.attr == "activated" else _("thu nhận hồ sơ"),
+                "value": fmt_int(p.end_value)} for p in projections),
+        }  # fmt: skip
     width, height = size
     out = [
         f'<svg class="trend" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img"'
@@ -83,21 +126,25 @@ def trend_svg(
         f'<title id="{chart_id}-t">{escape(title)}</title>',
         f'<desc id="{chart_id}-d">{escape(desc)}</desc>',
         *_value_axis(frame),
-        *_day_axis(frame, points),
+        *_day_axis(frame, points, deadline=projections[0].end if projections else None),
         *_quota_lines(frame, registered_target=registered_target, activated_target=activated_target),
+        *_projection_lines(frame, projections),
         *_series_lines(frame, points),
         "</svg>",
     ]
     return mark_safe("\n".join(out))  # noqa: S308 - every text inside is escaped or a formatted number
 
 
-def _frame(*, points: list[DayPoint], targets: tuple[int | None, int | None], size: tuple[int, int]) -> _Frame:
-    """The scale: the value axis ends on a round step just above the highest point or quota."""
-    values = [p.registered for p in points] + [p.activated for p in points]
+def _frame(*, points: list[DayPoint], targets: tuple[int | None, int | None], size: tuple[int, int],
+           projections: list[_Projection] = ()) -> _Frame:  # fmt: skip
+    """The scale: the value axis ends on a round step just above the highest point, quota or
+    forecast; the day axis runs to the deadline when a forecast is drawn."""
+    values = [p.registered for p in points] + [p.activated for p in points] + [p.end_value for p in projections]
     top = max(values + [target or 0 for target in targets] + [1])
     step = nice_step(top)
     width, height = size
-    return _Frame(width=width, height=height, first=points[0].day, last=points[-1].day, step=step,
+    last = max([points[-1].day] + [p.end for p in projections])
+    return _Frame(width=width, height=height, first=points[0].day, last=last, step=step,
                   y_max=step * math.ceil(top * 1.05 / step))  # fmt: skip
 
 
@@ -126,14 +173,27 @@ def _value_axis(frame: _Frame) -> list[str]:
     return out
 
 
-def _day_axis(frame: _Frame, points: list[DayPoint]) -> list[str]:
-    """Ticks and dd/mm labels under a few of the days, then the axis line itself."""
+def _day_axis(frame: _Frame, points: list[DayPoint], *, deadline: datetime.date | None = None) -> list[str]:
+    """Ticks and dd/mm labels under a few of the days, the deadline's when a forecast runs to
+    it, then the axis line itself."""
     out = []
     bottom = TOP + frame.plot_h
-    for point in _label_days(points, most=5 if frame.width < 500 else 10):
+    labels = _label_days(points, most=(4 if deadline else 5) if frame.width < 500 else (8 if deadline else 10))
+    if deadline:
+        # The days take only part of the axis now: keep labels a dd/mm's width (about 40 px)
+        # apart, and clear of the deadline's.
+        # Today's label first (walking back from the last day), then the older ones.
+        kept = []
+        for p in reversed(labels if labels[-1] is points[-1] else [*labels, points[-1]]):
+            if frame.x(deadline) - frame.x(p.day) > LABEL_GAP and (
+                    not kept or frame.x(kept[-1].day) - frame.x(p.day) > LABEL_GAP):
+                kept.append(p)
+        labels = kept[::-1]
+        out += _deadline_mark(frame, deadline)
+    for point in labels:
         xx = frame.x(point.day)
         # The last label ends at its tick, so it is not cut off at the right edge.
-        anchor = "end" if point is points[-1] and len(points) > 1 else "middle"
+        anchor = "end" if point is points[-1] and len(points) > 1 and not deadline else "middle"
         out.append(f'<line x1="{xx:.1f}" x2="{xx:.1f}" y1="{bottom}" y2="{bottom + 4}" stroke="#444"/>')
         out.append(f'<text x="{xx + (4 if anchor == "end" else 0):.1f}" y="{frame.height - 10}"'
                    f' text-anchor="{anchor}" fill="#444">{point.day.strftime("%d/%m")}</text>')  # fmt: skip
@@ -160,6 +220,31 @@ def _quota_lines(frame: _Frame, *, registered_target: int | None, activated_targ
         ty = yy + FONT + 2 if below else yy - 5
         out.append(f'<text x="{right}" y="{ty:.1f}" text-anchor="end" fill="{colour}" font-size="{FONT - 1}"'
                    f' paint-order="stroke" stroke="#fff" stroke-width="3">{escape(label)} {fmt_int(target)}</text>')
+    return out
+
+
+def _deadline_mark(frame: _Frame, deadline: datetime.date) -> list[str]:
+    """A vertical line at the deadline, "Hạn dd/mm" under it, ending at the right edge."""
+    xx = frame.x(deadline)
+    bottom = TOP + frame.plot_h
+    label = _("Hạn %(day)s") % {"day": deadline.strftime("%d/%m")}
+    return [
+        f'<line class="deadline" x1="{xx:.1f}" x2="{xx:.1f}" y1="{TOP}" y2="{bottom + 4}" stroke="#a11a1a"'
+        ' stroke-width="1.5"/>',
+        f'<text x="{xx + 4:.1f}" y="{frame.height - 10}" text-anchor="end" fill="#a11a1a"'
+        f' font-weight="700">{escape(label)}</text>',
+    ]  # fmt: skip
+
+
+def _projection_lines(frame: _Frame, projections: list[_Projection]) -> list[str]:
+    """Each forecast as a dotted line in its series' colour, a ring where it meets the deadline."""
+    out = []
+    for p in projections:
+        colour = ACTIVATED_COLOUR if p.attr == "activated" else REGISTERED_COLOUR
+        x1, y1, x2, y2 = frame.x(p.start), frame.y(p.value), frame.x(p.end), frame.y(p.end_value)
+        out.append(f'<line class="forecast {p.attr}" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}"'
+                   f' stroke="{colour}" stroke-width="2.5" stroke-dasharray="2 4" stroke-linecap="round"/>')
+        out.append(f'<circle cx="{x2:.1f}" cy="{y2:.1f}" r="4.5" fill="#fff" stroke="{colour}" stroke-width="2"/>')
     return out
 
 

@@ -2,10 +2,13 @@
 
 Excel: a real .xlsx (openpyxl, write-only so memory stays flat for any length), Vietnamese
 headers, dates as Excel dates shown dd/mm/yyyy, and ID numbers and phone numbers as TEXT
-cells, so the leading zeros of 001... (Hà Nội) and 09... survive. The workbook is written
-to a temporary file and streamed from there.
+cells, so the leading zeros of 001... (Hà Nội) and 09... survive; phones in the national
+format shown everywhere (0974 363 407). An autofilter on the header row, so each column
+can be filtered at once. The workbook is written to a temporary file and streamed from
+there: it is the officers' format (Vietnamese Excel opens a CSV as one column, since its
+list separator is ";").
 
-CSV: UTF-8 with a byte-order mark, without which Excel reads Vietnamese as mojibake;
+CSV, for other software: UTF-8 with a byte-order mark, without which Excel reads Vietnamese as mojibake;
 streamed row by row. Text that Excel would run as a formula (=, +, -, @ first) is quoted
 with an apostrophe, the usual defence against CSV formula injection.
 """
@@ -22,7 +25,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from outreach.reports.formatting import phone_local
+from households.phones import phone_display
 from outreach.reports.lists import Column, ListSpec
 
 DATE_FORMAT = "dd/mm/yyyy"
@@ -40,7 +43,7 @@ def _plain(column: Column, value):
     if column.kind == "bool":
         return _("Có") if value else ""
     if column.kind == "phone":
-        return phone_local(value)
+        return phone_display(value)
     if isinstance(value, datetime.datetime):
         return value.strftime("%d/%m/%Y %H:%M")
     if isinstance(value, datetime.date):
@@ -75,7 +78,7 @@ def _cell(ws, column: Column, value):
     if column.kind == "bool":
         return _("Có") if value else None
     if column.kind in ("id", "phone"):
-        cell = WriteOnlyCell(ws, value=phone_local(value) if column.kind == "phone" else str(value))
+        cell = WriteOnlyCell(ws, value=phone_display(value) if column.kind == "phone" else str(value))
         cell.data_type = "s"  # never a number, or Excel drops the leading zero
         cell.number_format = "@"
         return cell
@@ -113,8 +116,12 @@ def xlsx_file(*, spec: ListSpec, rows: Iterable[dict], about: list[tuple[str, st
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         headers.append(cell)
     ws.append(headers)
+    count = 0
     for row in rows:
         ws.append([_cell(ws, c, row.get(c.key)) for c in spec.columns])
+        count += 1
+    # Written with the sheet's tail, so it can be set once the row count is known.
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(spec.columns))}{count + 1}"
     info = wb.create_sheet(title=_("Thông tin"))
     info.column_dimensions["A"].width = 24
     info.column_dimensions["B"].width = 60

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from households.models import Area, AreaKind, Resident
+from households.phones import phone_display, phone_tel_href
 from outreach.access import Access, AreaScope, Capability, access_for
 from outreach.audit.models import AuditAction
 from outreach.audit.services import audit_read, report_fields
@@ -31,7 +32,6 @@ from outreach.reports.navigation import (
 )  # fmt: skip
 from outreach.reports.chat_report import chat_report
 from outreach.reports.forecast import forecast_quota
-from outreach.reports.formatting import phone_local, phone_spaced
 from outreach.reports.lists import SPECS, Column, list_filter_choices, list_queryset, list_row, list_spec
 from outreach.reports.progress import daily_series, progress_for_area
 from outreach.reports.ranking import SORT_KEYS, area_ranking, sort_rows, turf_ranking
@@ -39,7 +39,7 @@ from outreach.models import Campaign, ResidentState
 
 from . import exports
 from .audit_forms import REVEAL_REASONS
-from .charts import DESKTOP, PHONE, trend_svg
+from .charts import DESKTOP, PHONE, forecast_drawn, trend_svg
 from .forms import ListFilterForm
 
 PAGE_SIZE = 50
@@ -143,12 +143,15 @@ def progress(request, report: Report):
         (_("Thu nhận hồ sơ"), forecast_quota(points=_with_now(series, "registered", figures, report.today),
                                             target=figures.registered_target, deadline=campaign.deadline)),
     ]  # fmt: skip
+    by_series = {"activated": forecasts[0][1], "registered": forecasts[1][1]}
     charts = {
         name: trend_svg(points=series, registered_target=figures.registered_target,
                         activated_target=figures.activated_target, level=campaign.target_level,
-                        area_name=area.name, chart_id=f"trend-{name}", size=size)
+                        area_name=area.name, chart_id=f"trend-{name}", size=size,
+                        forecasts=by_series)
         for name, size in (("phone", PHONE), ("desktop", DESKTOP))
     }  # fmt: skip
+    charts["forecast"] = forecast_drawn(by_series)
     return render(request, "reports/progress.html", _context(
         request, report, tab="progress", title=_("Tiến độ"), progress=data, figures=figures,
         series=series, forecasts=forecasts, charts=charts, is_group=area.kind == AreaKind.GROUP,
@@ -312,7 +315,7 @@ def _cell(column: Column, values: dict, now: datetime.datetime) -> dict:
     if column.kind == "place":
         cell["value"] = [values.get(k) or "" for k in PLACE_KEYS]
     elif column.kind == "phone" and value:
-        cell.update(value=phone_spaced(value), href=f"tel:{phone_local(value)}")
+        cell.update(value=phone_display(value), href=phone_tel_href(value))
     elif column.key == "revisit_after" and value:
         cell["overdue"] = value < now
     return cell

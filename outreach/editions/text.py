@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ..reports.chat_report import ChatLine, ChatReport
+from ..reports.chat_report import ChatLine, ChatReport, in_sentence
 from ..reports.formatting import fmt_date, fmt_int, fmt_pct, fmt_signed
 from .models import ChatEdition, EditionSlot
 
@@ -45,7 +45,7 @@ def _header(data: EditionData) -> list[str]:
         _("VNeID mức %(level)s · số liệu lúc %(time)s.") % {"level": report.campaign.target_level,
                                                           "time": data.now.strftime("%H:%M")},  # fmt: skip
         _("Toàn %(area)s: đã đến %(visited)s/%(total)s hộ; %(cumulative)s.") % {
-            "area": report.area.name, "visited": fmt_int(f.households_visited), "total": fmt_int(f.households_total),
+            "area": in_sentence(report.area.name), "visited": fmt_int(f.households_visited), "total": fmt_int(f.households_total),
             "cumulative": cumulative},  # fmt: skip
     ]
 

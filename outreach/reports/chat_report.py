@@ -53,8 +53,25 @@ def _units_label(kind: str) -> str:
     }.get(kind, _("đơn vị"))  # fmt: skip
 
 
-def _lower_first(name: str) -> str:
-    return name[:1].lower() + name[1:]
+# Up to this many units, every one is listed in rank order (a commune's groups). Past it (a
+# city's communes: Hà Nội has 126), only the most lagging and the most active today, so the
+# message stays short enough to paste into a Zalo group.
+ALL_UNITS_UP_TO = 15
+MOST_LAGGING = 10
+MOST_ACTIVE = 5
+
+# The kind of unit that starts an official name: lower-case after "Toàn" ("Toàn phường Ba
+# Đình"). A proper name (Cà Mau, Việt Nam) keeps its capital.
+_UNIT_WORDS = ("tổ dân phố", "thị trấn", "thị xã", "thành phố", "đặc khu", "phường", "xã", "quận", "huyện",
+               "tỉnh", "thôn", "ấp", "bản", "khu phố", "tổ")  # fmt: skip
+
+
+def in_sentence(name: str) -> str:
+    lowered = name[:1].lower() + name[1:]
+    for word in _UNIT_WORDS:
+        if lowered.startswith(word + " ") and name[:1].isupper():
+            return lowered
+    return name
 
 
 def chat_report(*, area: Area, campaign: Campaign, now: datetime.datetime | None = None) -> ChatReport:
@@ -91,13 +108,38 @@ def chat_report(*, area: Area, campaign: Campaign, now: datetime.datetime | None
     return report
 
 
-def _cumulative(figures: AreaFigures) -> str:
+def _cumulative(figures: AreaFigures, *, of_quota: bool = False) -> str:
+    """of_quota: say "chỉ tiêu" after the percentage (the area's own line)."""
     if figures.activated_target is None:
         return _("lũy kế %(activated)s (chưa giao chỉ tiêu)") % {"activated": fmt_int(figures.activated)}
-    return _("lũy kế %(activated)s/%(target)s = %(pct)s") % {
+    text = _("lũy kế %(activated)s/%(target)s = %(pct)s chỉ tiêu") if of_quota else _(
+        "lũy kế %(activated)s/%(target)s = %(pct)s")
+    return text % {
         "activated": fmt_int(figures.activated), "target": fmt_int(figures.activated_target),
         "pct": fmt_pct(figures.activated_pct),
     }  # fmt: skip
+
+
+def _units_shown(report: ChatReport) -> list[ChatLine]:
+    """Every unit for a commune; for a city, the units lagging (below the area's own
+    percentage, or with a quota and none activated), most lagging first, then the units with
+    the most activity today, each list bounded."""
+    if len(report.lines) <= ALL_UNITS_UP_TO:
+        return report.lines
+    overall = report.total.pct
+
+    def lagging(ln: ChatLine) -> bool:
+        if ln.pct is None:
+            return False
+        return ln.pct == 0 or (overall is not None and ln.pct < overall)
+
+    slowest = sorted((ln for ln in report.lines if lagging(ln)), key=lambda ln: (ln.pct, ln.figures.name))
+    shown = slowest[:MOST_LAGGING]
+    listed = {id(ln) for ln in shown}
+    active = [ln for ln in report.lines if id(ln) not in listed
+              and ((ln.activated_today or 0) > 0 or (ln.visited_today or 0) > 0)]  # fmt: skip
+    active.sort(key=lambda ln: (-(ln.activated_today or 0), -(ln.visited_today or 0), ln.figures.name))
+    return shown + active[:MOST_ACTIVE]
 
 
 def chat_text(*, report: ChatReport) -> str:
@@ -115,25 +157,31 @@ def chat_text(*, report: ChatReport) -> str:
         "",
     ]  # fmt: skip
     params = {
-        "area": _lower_first(report.area.name), "visited": fmt_int(f.households_visited),
-        "households": fmt_int(f.households_total), "level": level, "cumulative": _cumulative(f),
+        "area": in_sentence(report.area.name), "visited": fmt_int(f.households_visited),
+        "households": fmt_int(f.households_total), "level": level, "cumulative": _cumulative(f, of_quota=True),
         "visited_today": fmt_signed(total.visited_today), "activated_today": fmt_signed(total.activated_today),
         "registered": fmt_int(f.registered), "registered_target": fmt_int(f.registered_target),
         "registered_pct": fmt_pct(f.registered_pct),
     }  # fmt: skip
     if with_today:
         lines.append(_("Toàn %(area)s: đã đến %(visited)s/%(households)s hộ (hôm nay %(visited_today)s); kích hoạt"
-                       " mức %(level)s hôm nay %(activated_today)s, %(cumulative)s chỉ tiêu.") % params)
+                       " mức %(level)s hôm nay %(activated_today)s, %(cumulative)s.") % params)
     else:
         lines.append(_("Toàn %(area)s: đã đến %(visited)s/%(households)s hộ; kích hoạt mức %(level)s"
-                       " %(cumulative)s chỉ tiêu.") % params)
+                       " %(cumulative)s.") % params)
     if f.registered_target is not None:
         lines.append(_("Thu nhận hồ sơ mức %(level)s: %(registered)s/%(registered_target)s = %(registered_pct)s.")
                      % params)
     if report.lines:
-        lines += ["", _("Theo %(units)s (xếp hạng theo %% chỉ tiêu kích hoạt):") % {
-            "units": _units_label(report.lines[0].figures.kind)}]  # fmt: skip
-        for ln in report.lines:
+        units = _units_label(report.lines[0].figures.kind)
+        shown = _units_shown(report)
+        if len(shown) == len(report.lines):
+            lines += ["", _("Theo %(units)s (xếp hạng theo %% chỉ tiêu kích hoạt):") % {"units": units}]
+        else:
+            lines += ["", _("Theo %(units)s: chậm nhất trước, rồi có kết quả nhiều nhất hôm nay (số đầu dòng là hạng"
+                            " theo %% chỉ tiêu kích hoạt trong %(count)s đơn vị):") % {
+                "units": units, "count": fmt_int(len(report.lines))}]  # fmt: skip
+        for ln in shown:
             g = ln.figures
             unit = {
                 "rank": f"{ln.rank}." if ln.rank is not None else "-", "name": g.name,
@@ -145,6 +193,9 @@ def chat_text(*, report: ChatReport) -> str:
                                " %(activated_today)s; %(cumulative)s") % unit)
             else:
                 lines.append(_("%(rank)s %(name)s: đến %(visited)s hộ; %(cumulative)s") % unit)
+        others = len(report.lines) - len(shown)
+        if others:
+            lines.append(_("… và %(n)s đơn vị khác.") % {"n": fmt_int(others)})  # the editions' msgid too
     if not with_today:
         lines += ["", _("(Chưa có số liệu của ngày trước nên chưa tính phần tăng trong hôm nay.)")]
     return "\n".join(lines) + "\n"

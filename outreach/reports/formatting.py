@@ -1,4 +1,4 @@
-"""Numbers, percentages and dates as Vietnamese readers write them (1.234.567; 100,76 %;
+"""Numbers, percentages and dates as Vietnamese readers write them (1.234.567; 100,76%;
 dd/mm/yyyy), for plain text and spreadsheets. Templates use Django's localized filters,
 which read the same format module (outreach/formats/vi)."""
 
@@ -14,7 +14,8 @@ def fmt_int(value: int | None) -> str:
     return formats.number_format(value, force_grouping=True)
 
 
-def fmt_pct(value: Decimal | None, *, space: str = " ") -> str:
+def fmt_pct(value: Decimal | None, *, space: str = "") -> str:
+    """62,33% — no space before the sign, as officers write it in the chat group."""
     if value is None:
         return "—"
     return formats.number_format(value, decimal_pos=2, force_grouping=True) + space + "%"
@@ -24,23 +25,9 @@ def fmt_signed(value: int | Decimal | None, *, decimals: int | None = None) -> s
     if value is None:
         return "—"
     text = formats.number_format(abs(value), decimal_pos=decimals, force_grouping=True)
-    return ("+" if value > 0 else "−" if value < 0 else "±") + text
+    return ("+" if value > 0 else "−" if value < 0 else "") + text  # "0", never "±0"
 
 
 def fmt_date(value: datetime.date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
-
-def phone_local(e164: str | None) -> str:
-    """+84912345678 → 0912345678, the way the number is dialled and written in Vietnam."""
-    if not e164:
-        return ""
-    return "0" + e164[3:] if e164.startswith("+84") else e164
-
-
-def phone_spaced(e164: str | None) -> str:
-    """0912 345 678, easier to read aloud over the phone."""
-    local = phone_local(e164)
-    if len(local) == 10 and local.isdigit():
-        return f"{local[:4]} {local[4:7]} {local[7:]}"
-    return local

@@ -248,7 +248,7 @@ def _support_text(resident: Resident) -> str:
 
 def _household_cells(household: Household, team_name: str | None) -> dict:
     return {
-        "address": household.address_text, "head": household.head_name, "group": household.area.name,
+        "address": household.address_display, "head": household.head_name, "group": household.area.name,
         "turf": household.turf.name if household.turf_id else "", "team": team_name or "",
         "household_id": household.id,
     }  # fmt: skip
