@@ -4,20 +4,31 @@ and an English catalog that covers every Vietnamese source string."""
 import ast
 import datetime
 import gettext as gnu_gettext
+import json
 import re
+import shutil
+import subprocess
 from decimal import Decimal
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from django import forms
 from django.conf import settings
+from django.core.management import call_command
 from django.template import Context, Template
+from django.template.loader import render_to_string
 from django.utils import formats, translation
+
+from tests.e2e import app_files
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 CATALOG = BASE_DIR / "locale" / "en" / "LC_MESSAGES"
 SOURCE_DIRS = ("households", "outreach", "frontend")
-GETTEXT_FUNCTIONS = {"_", "gettext", "gettext_lazy", "gettext_noop", "pgettext", "pgettext_lazy"}
+GETTEXT_FUNCTIONS = {"_", "gettext", "gettext_lazy", "gettext_noop", "pgettext", "pgettext_lazy", "ngettext",
+                     "ngettext_lazy"}
+# The source extensions makemessages reads for the "django" domain.
+EXTRACTED = ("*.py", "*.html", "*.txt")
 
 
 class DateForm(forms.Form):
@@ -25,17 +36,18 @@ class DateForm(forms.Form):
     at = forms.DateTimeField(required=False)
 
 
-def read_po(path: Path) -> dict[str, str]:
-    """msgid -> msgstr of a .po file, enough of the format for Django's own output (context
-    entries keyed "context\\x04msgid", plurals by their singular, fuzzy entries left out)."""
-    entries, current, key = {}, {}, None
+def po_entries(path: Path) -> list[dict]:
+    """The entries of a .po file (the header and obsolete "#~" entries left out), each with
+    "key" (msgid, or "context\\x04msgid"), "fuzzy" and "msgstrs" (every form of a plural)."""
+    entries, current, key = [], {}, None
 
     def flush():
-        if "msgid" in current and current["msgid"] and "fuzzy" not in current.get("flags", ""):
+        if "msgid" in current and current["msgid"]:
             msgid = current["msgid"]
             if "msgctxt" in current:
                 msgid = f"{current['msgctxt']}\x04{msgid}"
-            entries[msgid] = current.get("msgstr", current.get("msgstr[0]", ""))
+            forms = [v for k, v in sorted(current.items()) if k.startswith("msgstr")]
+            entries.append({"key": msgid, "fuzzy": "fuzzy" in current.get("flags", ""), "msgstrs": forms})
         current.clear()
 
     for line in path.read_text(encoding="utf-8").splitlines() + [""]:
@@ -52,6 +64,23 @@ def read_po(path: Path) -> dict[str, str]:
     return entries
 
 
+def read_po(path: Path) -> dict[str, str]:
+    """msgid -> msgstr of a .po file (context entries keyed "context\\x04msgid", plurals by
+    their singular and first form, fuzzy entries left out)."""
+    return {e["key"]: e["msgstrs"][0] if e["msgstrs"] else "" for e in po_entries(path) if not e["fuzzy"]}
+
+
+def gettext_names(tree: ast.Module) -> dict[str, str]:
+    """The names a module calls the gettext functions by (`gettext_lazy as _l`) -> the function."""
+    names = {name: name for name in GETTEXT_FUNCTIONS}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+            for alias in node.names:
+                if alias.name in GETTEXT_FUNCTIONS:
+                    names[alias.asname or alias.name] = alias.name
+    return names
+
+
 def source_strings() -> dict[str, str]:
     """Every literal handed to gettext in Python, and every {% translate %} and
     {% blocktranslate %} in templates, with where it was found."""
@@ -60,11 +89,13 @@ def source_strings() -> dict[str, str]:
         for path in sorted((BASE_DIR / directory).rglob("*.py")):
             if "migrations" in path.parts:
                 continue
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            names = gettext_names(tree)
+            for node in ast.walk(tree):
                 if not (isinstance(node, ast.Call) and node.args):
                     continue
-                name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
-                if name not in GETTEXT_FUNCTIONS:
+                name = names.get(getattr(node.func, "id", None) or getattr(node.func, "attr", None))
+                if name is None:
                     continue
                 args = node.args[1:] if name.startswith("pgettext") else node.args
                 if args and isinstance(args[0], ast.Constant) and isinstance(args[0].value, str):
@@ -87,6 +118,9 @@ def source_strings() -> dict[str, str]:
                     body = " ".join(line.strip() for line in body.strip().splitlines() if line.strip())
                 body = re.sub(r"{{\s*(\w+)\s*}}", r"%(\1)s", body.replace("%", "%%"))
                 body = body.replace("%%(", "%(")
+                context = re.search(r"\bcontext\s+(\"[^\"]*\"|'[^']*')", match["options"])
+                if context:
+                    body = f"{context[1][1:-1]}\x04{body}"
                 found.setdefault(body, str(path.relative_to(BASE_DIR)))
     return found
 
@@ -161,6 +195,87 @@ def test_it_has_an_english_translation_for_every_source_string():
     )
 
 
+def test_it_has_an_english_translation_for_every_field_app_string():
+    # Read from the JavaScript itself: strings.html may lag behind it (test_fieldapp_assets).
+    catalog = {e["key"]: e for e in po_entries(CATALOG / "django.po") if not e["fuzzy"]}
+    missing = [s for s in app_files.ui_strings() if not (s in catalog and all(catalog[s]["msgstrs"]))]
+    missing += [
+        s for s in app_files.plural_strings()
+        if not ((entry := catalog.get(f"{app_files.PLURAL_CONTEXT}\x04{s}")) and len(entry["msgstrs"]) == 2
+                and all(entry["msgstrs"]))
+    ]  # fmt: skip
+    assert not missing, f"run `.venv/bin/python -m tests.e2e.app_files` and `make messages`, then translate: {missing}"
+
+
+class _Strings(HTMLParser):
+    """The entries of the rendered strings.html, as i18n.js reads them."""
+
+    def __init__(self):
+        super().__init__()
+        self.entries, self.inside = [], False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "p":
+            self.entries.append({"dataset": {k[5:]: v for k, v in attrs if k.startswith("data-")}, "textContent": ""})
+            self.inside = True
+
+    def handle_endtag(self, tag):
+        self.inside = False
+
+    def handle_data(self, data):
+        if self.inside:
+            self.entries[-1]["textContent"] += data
+
+
+I18N_PROBE = """
+const [entries, calls] = JSON.parse(process.argv[1]);
+globalThis.document = {documentElement: {lang: "en"}, getElementById: () => ({children: entries})};
+const i18n = await import(process.argv[2]);
+console.log(JSON.stringify(calls.map(([fn, ...args]) => i18n[fn](...args))));
+"""
+
+
+@pytest.mark.skipif(not shutil.which("node"), reason="needs Node.js to run the field app's i18n.js")
+def test_it_counts_visits_in_english_in_the_field_app():
+    # The progress screen's "21 lượt đến nhà" read "21 visit"; the labels of a table with no
+    # Vietnamese letter ("Sau 19:00") never reached the catalog.
+    with translation.override("en"):
+        html = render_to_string("fieldapp/strings.html")
+    parser = _Strings()
+    parser.feed(html)
+    calls = [["tn", "lượt đến nhà", 21], ["tn", "lượt đến nhà", 1], ["tn", "{n} lượt", 21, {"n": "21"}],
+             ["tn", "{n} lượt", 1, {"n": "1"}], ["t", "Sau 19:00"], ["t", "Xong"], ["mark", "Xong"]]  # fmt: skip
+    out = subprocess.run(
+        ["node", "--input-type=module", "-e", I18N_PROBE, json.dumps([parser.entries, calls]),
+         (app_files.STATIC / "i18n.js").as_uri()],
+        capture_output=True, text=True, check=True, timeout=20,
+    )  # fmt: skip
+    assert json.loads(out.stdout) == ["visits", "visit", "21 visits", "1 visit", "After 19:00", "Done", "Xong"]
+
+
+def test_it_leaves_nothing_to_translate_after_makemessages(tmp_path, settings, monkeypatch):
+    """What `make messages` would find: a copy of the sources and the catalog, extracted by
+    the project's own makemessages (which also reads `_l`); every entry it leaves, new or
+    merged, has an English translation that is not fuzzy, in every plural form."""
+    for directory in SOURCE_DIRS:
+        for pattern in EXTRACTED:
+            for path in (BASE_DIR / directory).rglob(pattern):
+                target = tmp_path / path.relative_to(BASE_DIR)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, target)
+    shutil.copytree(BASE_DIR / "locale", tmp_path / "locale")
+    settings.LOCALE_PATHS = [tmp_path / "locale"]
+    monkeypatch.chdir(tmp_path)
+    call_command("makemessages", locale=["en"], verbosity=0)
+    entries = po_entries(tmp_path / "locale" / "en" / "LC_MESSAGES" / "django.po")
+    assert any(e["key"] == "Đăng nhập" for e in entries)
+    untranslated = [e["key"] for e in entries if e["fuzzy"] or not all(e["msgstrs"])]
+    assert not untranslated, (
+        "untranslated after `make messages` (fill them in locale/en/LC_MESSAGES/django.po, drop the "
+        f"“#, fuzzy” flags, then compilemessages): {untranslated}"
+    )
+
+
 def test_it_keeps_the_placeholders_in_translations():
     for msgid, msgstr in read_po(CATALOG / "django.po").items():
         assert sorted(re.findall(r"%\(\w+\)[sd]", msgid)) == sorted(re.findall(r"%\(\w+\)[sd]", msgstr)), msgid
@@ -227,3 +342,20 @@ def test_it_writes_english_numbers_with_comma_thousands():
 def test_it_starts_the_week_on_monday(language):
     with translation.override(language):
         assert formats.get_format("FIRST_DAY_OF_WEEK") == 1
+
+
+def test_it_names_every_admin_model_in_both_languages():
+    """The admin's index lists each registered model by its verbose name: a model without a
+    Vietnamese verbose_name shows Django's English default ("Household states", "Auth Token")
+    to everyone, and one missing from the catalog shows Vietnamese in the English admin."""
+    from django.contrib import admin
+
+    untranslated = []
+    for model in admin.site._registry:
+        with translation.override("vi"):
+            vi = str(model._meta.verbose_name_plural)
+        with translation.override("en"):
+            en = str(model._meta.verbose_name_plural)
+        if vi == en:
+            untranslated.append(f"{model._meta.label}: {vi}")
+    assert not untranslated

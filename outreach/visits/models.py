@@ -112,6 +112,8 @@ class HouseholdState(models.Model):
     visit_count = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("tình trạng hộ")
+        verbose_name_plural = _("tình trạng hộ")
         constraints = [models.UniqueConstraint(fields=["campaign", "household"], name="household_state_unique")]
 
 
@@ -137,4 +139,6 @@ class ResidentState(models.Model):
     residence_visit_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("tình trạng nhân khẩu")
+        verbose_name_plural = _("tình trạng nhân khẩu")
         constraints = [models.UniqueConstraint(fields=["campaign", "resident"], name="resident_state_unique")]

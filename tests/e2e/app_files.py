@@ -26,23 +26,51 @@ NOT_UI = {"text.js"}
 NOT_UI_STRINGS = {"Tiếng Việt", "Từng Nhà"}
 _COMMENTS = re.compile(r"/\*.*?\*/|(?:^|(?<=\s))//[^\n]*", re.S)
 _LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
-_T_CALL = re.compile(r'\bt\(\s*"((?:[^"\\\n]|\\.)*)"')
+# mark() as i18n.js's own, not performance.mark().
+_T_CALL = re.compile(r'(?:\bt|(?<![\w.$])mark)\(\s*"((?:[^"\\\n]|\\.)*)"')
+# tn("{n} lượt", n): a count's words, English singular and plural.
+_TN_CALL = re.compile(r'\btn\(\s*"((?:[^"\\\n]|\\.)*)"')
+# The plural entries' msgctxt: keeps them apart from the same text translated once
+# elsewhere ("lượt đến nhà" is also the visit model's name).
+PLURAL_CONTEXT = "số đếm"
+
+
+def _sources() -> list[str]:
+    return [_COMMENTS.sub("", path.read_text(encoding="utf-8"))
+            for path in sorted(STATIC.glob("*.js")) if path.name not in NOT_UI]  # fmt: skip
+
+
+def plural_strings() -> list[str]:
+    """Every tn("...") literal, in the order first met."""
+    found: dict[str, None] = {}
+    for text in _sources():
+        for match in _TN_CALL.finditer(text):
+            found.setdefault(match[1], None)
+    return list(found)
 
 
 def ui_strings() -> list[str]:
-    """Every t("...") literal, and every other string literal with Vietnamese letters (the
-    tables of labels handed to t() later), in the order first met."""
+    """Every t("...") and mark("...") literal, and every other string literal with Vietnamese
+    letters (the tables of labels handed to t() later), in the order first met; tn()
+    literals are plural_strings(). A table's label without a Vietnamese letter ("Sau 19:00")
+    is found only when wrapped in mark() (i18n.js)."""
     found: dict[str, None] = {}
-    for path in sorted(STATIC.glob("*.js")):
-        if path.name in NOT_UI:
-            continue
-        text = _COMMENTS.sub("", path.read_text(encoding="utf-8"))
+    plural = set(plural_strings())
+    for text in _sources():
         for match in _T_CALL.finditer(text):
             found.setdefault(match[1], None)
         for match in _LITERAL.finditer(text):
+            if match[1] in plural:
+                continue
             if any(ord(ch) > 127 for ch in match[1]) and any(ch.isalpha() for ch in match[1]):
                 found.setdefault(match[1], None)
     return [s for s in found if s not in NOT_UI_STRINGS and s.strip()]
+
+
+def _plural(s: str, count: int) -> str:
+    """The English form for `count` (Vietnamese has one form, so msgid and msgid_plural agree)."""
+    return (f'{{% blocktranslate count n={count} context "{PLURAL_CONTEXT}" %}}{s}{{% plural %}}{s}'
+            "{% endblocktranslate %}")  # fmt: skip
 
 
 def render() -> str:
@@ -57,6 +85,11 @@ def render() -> str:
             raise ValueError(f"UI string with a straight double quote: {s!r} (use “ ”)")
         attr = s.replace("&", "&amp;").replace("<", "&lt;")
         lines.append(f'<p data-vi="{attr}">{{% translate "{s}" %}}</p>')
+    for s in plural_strings():
+        if '"' in s or "%" in s:
+            raise ValueError(f"plural UI string with a straight double quote or a %: {s!r}")
+        attr = s.replace("&", "&amp;").replace("<", "&lt;")
+        lines.append(f'<p data-vi="{attr}" data-one="{_plural(s, 1)}">{_plural(s, 2)}</p>')
     lines.append("</div>")
     return "\n".join(lines) + "\n"
 

@@ -167,3 +167,12 @@ def phone(playwright, live_server, tmp_path):
     device.open()
     yield device
     device.close()
+
+
+@pytest.fixture
+def shots_dir(tmp_path) -> Path:
+    """Where a test's screenshots go: TUNGNHA_SHOTS_DIR when set (to be looked at), else the
+    test's own temporary folder, so that a run never writes where it was not asked to."""
+    folder = Path(os.environ["TUNGNHA_SHOTS_DIR"]) if os.environ.get("TUNGNHA_SHOTS_DIR") else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -17,9 +17,8 @@ import pytest
 from django.utils import timezone
 
 from households.models import Turf
-from households.services import household_create, resident_create
+from households.services import household_create, household_update, resident_create
 from outreach.models import Assignment
-from outreach.turfs.services import turf_assign
 from outreach.sync.push import sync_push
 from tests.fixtures import build_world
 
@@ -99,10 +98,11 @@ def test_it_takes_the_field_app_screenshots(transactional_db, live_server, phone
     phone.sign_in("alice")
     page = phone.page
 
-    # A visit to the lane that is then reassigned: the server will reject it.
+    # A visit to a household that the leader then moves to team B's lane: the server will
+    # reject it (a lane handed over as a whole would take it).
     phone.offline()
     phone.record_visit(moved.id, outcome="nobody_home", revisit="weekend")
-    turf_assign(campaign=world.campaign, turf=lane, team=world.team_b)
+    household_update(household=moved, turf=world.turf_b)
     phone.offline(False)
     phone.wait_queue_empty()
     # Two visits sent, then three on the phone with no signal.
@@ -121,6 +121,9 @@ def test_it_takes_the_field_app_screenshots(transactional_db, live_server, phone
         page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=str(out / f"fieldapp-{name}.png"))
 
+    # The lane Alice opened last is now empty: the list as she switches back to her street.
+    phone.go("#/")
+    page.select_option("#turf", str(households[0][0].turf_id))
     shoot("walklist", "#/", ".walk li a")
     # A household mid-visit: met; one resident activated, the other interested but
     # without a smartphone.

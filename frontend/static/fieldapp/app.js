@@ -14,6 +14,10 @@ import { showNewHousehold } from "./newhousehold.js";
 import { showOutbox } from "./outboxview.js";
 import { showProgress } from "./progress.js";
 import { showMenu, workerVersion } from "./menu.js";
+import { stopPosition } from "./geo.js";
+
+// notice.js, loaded in boot() (a dynamic import: see there).
+let notices = null;
 
 export const LOGIN_URL = "/accounts/login/?next=/app/%3Ffresh%3D1";
 
@@ -33,30 +37,24 @@ async function route() {
     const match = hash.match(pattern);
     if (!match) continue;
     for (const a of document.querySelectorAll(".tabs a")) a.toggleAttribute("aria-current", a.dataset.tab === tab);
+    stopPosition(); // a visit form left unsaved: no GPS watch behind another screen
     await show(match);
+    if (notices) notices.followTurf();
     return;
   }
   location.hash = "#/";
 }
 
 /** Re-render the current screen after a sync changed the data, unless the person is
- * filling in a form (their taps must not be thrown away under their thumb). */
+ * filling in a form (their taps must not be thrown away under their thumb) or reading the
+ * "saved" panel of the visit just made (its "next household" button would vanish). */
 function refresh() {
-  if (!isDirty() && !document.querySelector(".editing")) route();
+  if (!isDirty() && !document.querySelector(".editing, .saved")) route();
 }
 
-const SYNC_TEXT = {
-  syncing: () => t("Đang đồng bộ…"),
-  offline: () => (status.queued ? t("Ngoại tuyến · chờ gửi {n}", { n: num(status.queued) }) : t("Ngoại tuyến")),
-  signed_out: () => t("Cần đăng nhập lại"),
-  error: () => t("Máy chủ lỗi · sẽ thử lại"),
-  idle: () => (status.queued ? t("Chờ gửi {n}", { n: num(status.queued) }) : t("Đã gửi hết")),
-};
-
 function showStatus() {
-  const button = $("#sync");
-  button.textContent = (SYNC_TEXT[status.state] || SYNC_TEXT.idle)();
-  button.dataset.state = status.state;
+  // The pill's text is sync.js's (showPill); here only what the rest of the page shows.
+  $("#sync").dataset.state = status.state;
   const badge = $("#badge");
   const count = status.queued + status.rejected;
   badge.hidden = !count;
@@ -78,6 +76,16 @@ function showStatus() {
   } else if (!banner.dataset.keep) {
     banner.hidden = true;
   }
+}
+
+/** What the last pull changed, in one line; the screen redrawn when the codes changed
+ * (the pull reloads the page's state only when households or turfs came) or the walk list
+ * is to move to a new turf. */
+async function tellChange(change) {
+  if (!change) return;
+  if (change.codes) await loadMeta();
+  notices.show(change.text);
+  if (change.codes || change.moveTo != null) refresh();
 }
 
 /** A new release took over (service worker activated): reload into it now if nothing is
@@ -144,9 +152,13 @@ async function boot() {
   self.TN.onVersionChange = offerReload; // a newer release wants to upgrade the database
   if (location.search.includes("fresh")) history.replaceState(null, "", "/app/" + location.hash);
   registerServiceWorker();
-  await loadMeta();
+  // notice.js is imported here rather than at the top so that the shell's modulepreload
+  // list (templates/fieldapp/shell.html, checked by test_fieldapp_assets.py) needs no entry.
+  [notices] = await Promise.all([import("./notice.js"), loadMeta()]);
   onStatus((what) => {
     showStatus();
+    if (what === "state" && status.state === "syncing") notices.snapshot();
+    if (what === "data" || what === "synced") notices.compare().then(tellChange, (error) => console.error(error));
     if (what === "data" || what === "user") refresh();
   });
   $("#sync").addEventListener("click", () => syncNow());

@@ -4,19 +4,20 @@
  * applies, a reason; a revisit time or a note if needed; Save. The visit is in the
  * outbox before anything else happens ("Đã lưu trên máy"); the sync sends it later. */
 
-import { t, num, label, dateTime, isoDate } from "./i18n.js";
+import { t, mark, num, label, dateTime, isoDate } from "./i18n.js";
 import { state, outbox, queueVisit, household as getHousehold, residentsOf, visitsOf, codesOf, resolveHousehold } from "./store.js";
 import { ageOf, isEligible, living, isActivated, SUPPORT, glance } from "./model.js";
-import { uuid, isoLocal } from "./text.js";
+import { uuid, isoLocal, phoneNational, telHref } from "./text.js";
 import { esc, view, toast, painted } from "./ui.js";
 import { syncNow, requestBackgroundSync, refreshCounts } from "./sync.js";
 import { nextAfter } from "./walklist.js";
 import { residentForm } from "./residentform.js";
+import { positionPrompt, bindPositionPrompt, positionFields, stopPosition } from "./geo.js";
 
 // Shown as one-tap buttons when the campaign has them; every other code is in "Khác…".
 const QUICK = ["assisted_l2_activated", "assisted_l1_activated", "already_activated_l2", "interested", "not_interested", "absent"];
 const VNEID = ["Chưa có", "Đã thu nhận hồ sơ", "Đã kích hoạt"];
-const REVISIT = [["evening", "Sau 19:00"], ["tomorrow", "Ngày mai"], ["weekend", "Cuối tuần"]];
+const REVISIT = [["evening", mark("Sau 19:00")], ["tomorrow", "Ngày mai"], ["weekend", "Cuối tuần"]];
 
 let draft = null; // the visit being recorded on the open household
 
@@ -55,7 +56,9 @@ function residentHtml(r, today) {
     r.birth_date ? isoDate(r.birth_date) : r.birth_year ? t("Sinh năm {y}", { y: r.birth_year }) : null,
     r.sex === "M" ? t("Nam") : r.sex === "F" ? t("Nữ") : null,
   ].filter((x) => x != null && x !== "");
-  const ids = [r.id_number ? `${t("Số định danh")}: ${r.id_number}` : null, r.phone ? `${t("ĐT")}: ${r.phone}` : null].filter(Boolean);
+  // HTML pieces: the phone is a tel: link in the national format, as in the reports.
+  const ids = [r.id_number ? esc(`${t("Số định danh")}: ${r.id_number}`) : null,
+    r.phone ? `${esc(t("ĐT"))}: <a class="tel" href="${esc(telHref(r.phone))}">${esc(phoneNational(r.phone))}</a>` : null].filter(Boolean);
   const support = Object.entries(SUPPORT).filter(([bit]) => r.support & bit).map(([, s]) => t(s));
   const last = state.codes.get(r.last_outcome);
   const badges = [
@@ -75,7 +78,7 @@ function residentHtml(r, today) {
     : `<p class="hint">${esc(t("Chưa đủ 14 tuổi"))}</p>`;
   return `<article class="res${eligible ? "" : " young"}" data-r="${esc(r.id)}"><h3>${esc(r.full_name)}</h3>` +
     `<p>${esc(facts.join(" · "))}${eligible ? ` · <b>${esc(t("Đủ 14 tuổi"))}</b>` : ""}</p>` +
-    (ids.length ? `<p class="ids">${esc(ids.join(" · "))}</p>` : "") +
+    (ids.length ? `<p class="ids">${ids.join(" · ")}</p>` : "") +
     `<p class="vneid">${esc(t("VNeID mức 1: {a} · mức 2: {b}", { a: t(VNEID[r.vneid1 || 0]), b: t(VNEID[r.vneid2 || 0]) }))}</p>` +
     (badges.trim() ? `<p class="badges">${badges}</p>` : "") +
     (last ? `<p class="hint">${esc(t("Lần trước: {x}", { x: label(last) }))}${r.last_reason && state.codes.get(r.last_reason)
@@ -96,6 +99,15 @@ function historyHtml(visits, local) {
     `${r.revisit ? ` · ${esc(t("Hẹn: {x}", { x: r.revisit }))}` : ""}</span>${r.note ? `<br>${esc(r.note)}` : ""}</li>`).join("")}</ul></section>`;
 }
 
+const STATUS = { done: mark("Xong"), revisit: "Hẹn lại", visited: "Đã đến", not_visited: "Chưa đến" };
+
+/** The line under the address: turf, state at a glance, visits so far. */
+function subText(h, g) {
+  const turf = state.turfs.find((tf) => tf.id === h.turf);
+  return [turf && turf.name, t(STATUS[g.status] || STATUS.not_visited),
+    h.visit_count ? t("Đã đến {n} lần", { n: num(h.visit_count) }) : null].filter(Boolean).join(" · ");
+}
+
 export async function showHousehold(id, { fix = null } = {}) {
   id = resolveHousehold(id);
   const h = await getHousehold(id);
@@ -108,15 +120,15 @@ export async function showHousehold(id, { fix = null } = {}) {
   const today = new Date();
   const here = residents.filter(living).sort((a, b) => isEligible(b, today) - isEligible(a, today));
   const g = glance(h, local[local.length - 1], state.codes, state.level);
-  const turf = state.turfs.find((tf) => tf.id === h.turf);
+  // A sync's redraw that started before the person's first tap on this form ends after it:
+  // the form they are filling in stays as it is.
+  if (!fix && draft && draft.touched && draft.id === h.id && root.querySelector("#visit")) return;
   draft = { id: h.id, outcome: null, parts: new Map(), newResidents: [], revisit: null, note: "", replaces: null, touched: false,
     known: new Map(residents.map((r) => [String(r.id), r])) };
 
   root.innerHTML = `<a class="back" href="#/">${esc(t("← Danh sách"))}</a>` +
     `<h1>${esc(capital(h.address))}</h1>` +
-    `<p class="sub">${esc([turf && turf.name, t(g.status === "done" ? "Xong" : g.status === "revisit" ? "Hẹn lại"
-      : g.status === "visited" ? "Đã đến" : "Chưa đến"), h.visit_count ? t("Đã đến {n} lần", { n: num(h.visit_count) }) : null]
-      .filter(Boolean).join(" · "))}</p>` +
+    `<p class="sub">${esc(subText(h, g))}</p>` +
     (fix ? `<p class="banner bad">${esc(t("Sửa lượt bị từ chối rồi lưu lại: lượt mới sẽ được gửi thay cho lượt cũ."))}</p>` : "") +
     `<form id="visit" class="visit" novalidate>` +
     `<fieldset><legend>${esc(t("Kết quả tại hộ"))}</legend><div class="chips big">${codesOf("household").map((c) =>
@@ -127,9 +139,11 @@ export async function showHousehold(id, { fix = null } = {}) {
     `<fieldset><legend>${esc(t("Hẹn quay lại"))}</legend><div class="chips">${REVISIT.map(([k, s]) =>
       `<button type="button" data-rv="${k}" aria-pressed="false">${esc(t(s))}</button>`).join("")}</div></fieldset>` +
     `<label>${esc(t("Ghi chú"))}<textarea id="note" rows="2" maxlength="2000"></textarea></label>` +
+    positionPrompt() +
     `<button type="submit" class="save" disabled>${esc(t("Lưu lượt đến nhà"))}</button></form>` +
     historyHtml(visits, local);
   wireForm(root, h);
+  bindPositionPrompt(root);
   if (fix) prefill(root, fix);
   scrollTo(0, 0);
 }
@@ -157,6 +171,26 @@ function setResidentOutcome(article, code) {
   const reason = article.querySelector("[data-reason]");
   reason.hidden = !takesReason(state.codes.get(code));
   if (reason.hidden) reason.value = "";
+  warnIfAlreadyActivated(article, draft.known.get(key), code);
+}
+
+/** Activated at this VNeID level already, by the resident's record (a level-2 account
+ * counts for level 1 too). */
+const activatedAt = (r, level) => !!r && (r.vneid2 === 2 || (level === 1 && r.vneid1 === 2));
+
+/** "Assisted, activated" for someone already activated at that level: allowed (the record
+ * may be out of date), but said, since such a visit activates no one new in the reports. */
+function warnIfAlreadyActivated(article, r, value) {
+  article.querySelector(".already")?.remove();
+  const code = state.codes.get(value);
+  if (!code || code.vneid_status !== "activated" || value.startsWith("already_") || !activatedAt(r, code.vneid_level)) return;
+  const instead = state.codes.get(`already_activated_l${code.vneid_level}`);
+  const p = document.createElement("p");
+  p.className = "already banner";
+  p.setAttribute("role", "status");
+  p.textContent = t("Người này đã kích hoạt VNeID mức {n} rồi: lượt này không tính là kích hoạt mới.", { n: code.vneid_level }) +
+    (instead ? ` ${t("Nếu chỉ hỏi lại, hãy chọn “{x}”.", { x: label(instead) })}` : "");
+  article.querySelector(".ro").append(p); // hidden with the outcomes when nobody was met
 }
 
 function wireForm(root, h) {
@@ -245,6 +279,7 @@ function buildItem(h) {
     note: draft.note.trim(),
     revisit_after: revisitAt ? (typeof revisitAt === "string" ? revisitAt : isoLocal(revisitAt)) : null,
     revisit_note: draft.revisit ? draft.revisit.label : "",
+    ...positionFields(), // where allowed and a fix is at hand; never waited for
   };
   const used = new Set(parts.filter((p) => p.new_resident).map((p) => `u:${p.new_resident.client_uuid}`));
   return {
@@ -256,6 +291,10 @@ function buildItem(h) {
     body,
     created: { household: h.local ? h.id : null, residents: [...used] },
     attempts: 0,
+    // Who was activated already when saved: today's progress must not count them as newly
+    // activated (progress.js). Kept beside the body, which the server never sees change.
+    activatedBefore: parts.filter((p) => p.resident != null && activatedAt(known.get(String(p.resident)), state.level))
+      .map((p) => p.resident),
   };
 }
 
@@ -264,6 +303,7 @@ async function saveVisit(h) {
   const item = buildItem(h);
   await queueVisit({ item, residents: draft.newResidents, replaces: draft.replaces });
   draft = null;
+  stopPosition();
   const next = await nextAfter(h);
   const form = view().querySelector("#visit");
   const done = document.createElement("div");
@@ -273,6 +313,9 @@ async function saveVisit(h) {
     (next ? `<a class="button" id="next" href="#/h/${encodeURIComponent(next.id)}">${esc(t("Nhà tiếp theo: {x}", { x: capital(next.address) }))}</a>` : "") +
     `<a class="button ghost" href="#/">${esc(t("Về danh sách"))}</a>`;
   form.replaceWith(done);
+  // The state at a glance now includes this visit: saved offline, no sync will redraw it.
+  const sub = view().querySelector(".sub");
+  if (sub) sub.textContent = subText(h, glance(h, item, state.codes, state.level));
   scrollTo(0, 0);
   await painted();
   performance.mark("outbox-save-end");

@@ -7,13 +7,20 @@
  * a lock shared with other tabs and the service worker. */
 
 import { db, outbox, push, state, csrfToken, loadMeta } from "./store.js";
-import { pullAll } from "./pull.js";
+import { pullOffThread } from "./pullclient.js";
+import { t, num } from "./i18n.js";
+import { esc } from "./ui.js";
 
 export const status = {
   state: "idle", // idle | syncing | offline | signed_out | error
   queued: 0, // this person's visits waiting to be sent
   others: 0, // visits recorded by someone else on this phone, waiting for them to sign in
   rejected: 0,
+  // Why the last sync failed, when it did with a network around: "portal" (a Wi-Fi
+  // sign-in page answers instead of the server), "unreachable" (nothing, or a gateway
+  // error: the server cannot be reached), "server" (the server itself failed); null when
+  // simply offline.
+  problem: null,
   lastSyncAt: null,
 };
 const listeners = new Set();
@@ -81,12 +88,13 @@ async function cycle() {
       await adopt(who.user);
       const pushed = await push.pushAs(who.user.username, csrfToken());
       if (pushed.state !== "done") return pushed;
-      return pullAll(); // after the push, so our own visits come back with the pull
+      return pullOffThread(); // after the push, so our own visits come back with the pull
     });
   } catch (error) {
     console.error(error);
     result = { state: "server_error" };
   }
+  status.problem = result.state === "offline" || result.state === "server_error" ? await diagnose(result) : null;
   if (result.state === "signed_out") state.session = "signed_out";
   else if (result.state !== "offline") state.session = "ok";
   await refreshCounts();
@@ -103,6 +111,64 @@ async function cycle() {
     failures++;
   }
   emit(result.changed ? "data" : "synced");
+}
+
+/** Tell apart what push.js and pull.js both report as "offline" or "server_error": a
+ * captive portal answers our JSON requests with its HTML sign-in page (a 200) or with a
+ * redirect to it, which fetch() follows to another site (a network error, as no portal
+ * answers CORS). One more request, without following redirects, says which it was. */
+async function diagnose(result) {
+  if (!navigator.onLine) return null;
+  let response;
+  try {
+    response = await fetch(push.SESSION_URL, { credentials: "same-origin", cache: "no-store", redirect: "manual",
+      headers: { Accept: "application/json" } });
+  } catch (_) {
+    return "unreachable";
+  }
+  // Our session endpoint never redirects and always answers JSON.
+  if (response.type === "opaqueredirect" || response.redirected) return "portal";
+  if (response.ok && !(response.headers.get("Content-Type") || "").includes("json")) return "portal";
+  if ([502, 503, 504].includes(response.status)) return "unreachable"; // a proxy with no server behind
+  if (response.status >= 500) return "server";
+  return result.state === "offline" ? "unreachable" : "server";
+}
+
+/** The header's pill: what the phone is doing, then (smaller, on its own line so that it
+ * fits a 360 px screen) how many visits wait and that it will try again. */
+function pillLines() {
+  const waiting = status.queued ? t("chờ gửi {n}", { n: num(status.queued) }) : "";
+  const rejected = status.rejected ? t("{n} lượt bị từ chối", { n: num(status.rejected) }) : "";
+  switch (status.state) {
+    case "syncing":
+      return [t("Đang đồng bộ…"), ""];
+    case "signed_out":
+      return [t("Cần đăng nhập lại"), waiting];
+    case "offline":
+    case "error": {
+      const head = { portal: t("Cần đăng nhập Wi-Fi"), unreachable: t("Mất kết nối máy chủ"),
+        server: t("Máy chủ lỗi") }[status.problem] || (status.state === "offline" ? t("Ngoại tuyến") : t("Máy chủ lỗi"));
+      const retry = status.state === "error" || status.problem ? t("sẽ thử lại") : "";
+      return [head, [waiting, retry].filter(Boolean).join(" · ")];
+    }
+    default:
+      // A rejected visit waits for the person, not for the network: never "all sent".
+      if (rejected) return [rejected, waiting];
+      return [status.queued ? t("Chờ gửi {n}", { n: num(status.queued) }) : t("Đã gửi hết"), ""];
+  }
+}
+
+function showPill() {
+  const button = document.getElementById("sync");
+  if (!button) return;
+  const [head, tail] = pillLines();
+  const text = [head, tail].filter(Boolean).join(" · ");
+  button.innerHTML = `<span class="l1">${esc(head)}</span>${tail ? `<span class="l2">${esc(tail)}</span>` : ""}`;
+  button.setAttribute("aria-label", text);
+  button.title = text;
+  button.dataset.problem = status.problem || "";
+  button.classList.toggle("has-rejected", status.state === "idle" && status.rejected > 0);
+  document.documentElement.dataset.problem = status.problem || "";
 }
 
 function setState(value) {
@@ -129,11 +195,19 @@ export async function requestBackgroundSync() {
 }
 
 export function startSync() {
+  // After app.js's own status listener (registered before this is called), which writes
+  // the pill's old one-line text: this one has the last word.
+  // TODO(app.js owner): drop SYNC_TEXT and the pill's textContent from app.js showStatus.
+  onStatus(showPill);
+  showPill();
   addEventListener("online", () => {
     failures = 0;
     syncNow();
   });
-  addEventListener("offline", () => setState("offline"));
+  addEventListener("offline", () => {
+    status.problem = null;
+    setState("offline");
+  });
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") syncNow();
   });

@@ -44,3 +44,36 @@ export function isoLocal(d) {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:` +
     `${p(d.getSeconds())}${off >= 0 ? "+" : "-"}${p(Math.trunc(off / 60))}:${p(off % 60)}`;
 }
+
+// Vietnam's number formats as libphonenumber has them (metadata for region VN, in its
+// order): [leading digits, whole national number, national prefix "0" before the first
+// group]. One national format everywhere, the same as the reports' phonenumbers NATIONAL.
+const VN_FORMATS = [
+  [/^[17]99/, /^(\d{3})(\d{4})$/, true],
+  [/^69/, /^(\d{3})(\d{4,5})$/, true],
+  [/^1(?:2[02]|[89])/, /^(\d{4})(\d{4,6})$/, false],
+  [/^(?:1[26]|6)/, /^(\d{2})(\d{3})(\d{2})(\d{2})$/, true],
+  [/^[1357-9]/, /^(\d{3})(\d{3})(\d{3})$/, true],
+  [/^2[48]/, /^(\d{2})(\d{4})(\d{4})$/, true],
+  [/^2/, /^(\d{3})(\d{4})(\d{3})$/, true],
+];
+
+/** "+84974363407" -> "0974 363 407", "+842438221234" -> "024 3822 1234". A number of
+ * another country, or one no format fits, is shown as stored (less the +84). */
+export function phoneNational(phone) {
+  const s = String(phone || "").replace(/[\s.-]/g, "");
+  const m = s.match(/^(?:\+84|0)(\d+)$/);
+  if (!m) return String(phone || "");
+  const digits = m[1];
+  for (const [leading, whole, prefix] of VN_FORMATS) {
+    const groups = leading.test(digits) && digits.match(whole);
+    if (groups) return (prefix ? "0" : "") + groups.slice(1).join(" ");
+  }
+  return digits;
+}
+
+/** The tel: link for a stored phone number (E.164, +84...). */
+export const telHref = (phone) => {
+  const s = String(phone || "").replace(/[^\d+]/g, "");
+  return `tel:${s.startsWith("0") ? `+84${s.slice(1)}` : s}`;
+};

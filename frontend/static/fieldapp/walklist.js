@@ -5,7 +5,7 @@
  * and draws the first screenful: it must open in well under 100 ms on a cheap phone
  * (bench/fieldapp_budget.py measures it). */
 
-import { t, num, time, date } from "./i18n.js";
+import { t, mark, num, time, date } from "./i18n.js";
 import { state, walkOf, localVisits } from "./store.js";
 import { glance, revisitDue } from "./model.js";
 import { searchKey } from "./text.js";
@@ -18,7 +18,7 @@ const FILTERS = [
   ["interested", "Quan tâm, chưa kích hoạt"],
   ["support", "Cần hỗ trợ tại nhà"],
 ];
-const STATUS = { not_visited: "Chưa đến", revisit: "Hẹn lại", visited: "Đã đến", done: "Xong" };
+const STATUS = { not_visited: "Chưa đến", revisit: "Hẹn lại", visited: "Đã đến", done: mark("Xong") };
 // What the person chose stays chosen when they come back from a household.
 const ui = { turf: Number(localStorage.getItem("tn.turf")) || null, filter: "all", query: "", scroll: 0 };
 let walk = []; // [{h, g}] of the open turf in walk order
