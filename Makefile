@@ -22,10 +22,12 @@ run test test-services bench messages: export TUNGNHA_EMBEDDED := 1
 # Debian's Chromium for the field app's browser tests (tests/e2e, marked "browser"; driven
 # by Playwright, which never downloads a browser of its own here). Installed when missing
 # on a Debian machine where we are root (CI); elsewhere those tests skip, or fail under
-# TUNGNHA_REQUIRE_SERVICES=1.
+# TUNGNHA_REQUIRE_SERVICES=1. With it WebKit, Safari's engine, for the same offline tests
+# (tests/e2e/test_fieldapp_webkit.py): Debian's WebKitWebDriver, driven by Selenium on Xvfb.
 chromium:
-	@if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	@if { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/WebKitWebDriver ] || ! command -v Xvfb >/dev/null 2>&1; } \
+		&& command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium webkit2gtk-driver xvfb; \
 	fi
 
 # Embedded default: SQLite file db.sqlite3, Celery tasks eager, demo data seeded once.
