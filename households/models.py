@@ -22,6 +22,9 @@ ELIGIBLE_AGE = 14
 
 
 class AreaKind(models.TextChoices):
+    # The national root `manage.py load_areas` puts the 34 provinces under, so that ranking
+    # and reports start from the whole country.
+    COUNTRY = "country", _("Toàn quốc")
     PROVINCE = "province", _("Tỉnh / thành phố")
     DISTRICT = "district", _("Quận / huyện (cũ)")
     COMMUNE = "commune", _("Xã / phường / đặc khu")

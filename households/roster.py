@@ -1,9 +1,11 @@
-"""Resident roster import from the CSV a ward exports from its spreadsheets.
+"""Resident roster import from the spreadsheet a ward keeps (.xlsx) or exports (CSV).
 
-All or nothing: every row is validated first and every bad row is reported by its physical
-line in the file (header = line 1), because an officer fixes the spreadsheet and runs it
-again; a half-imported roster would leave them guessing which rows made it. Headers may be
-Vietnamese with or without diacritics or English ("Họ và tên", "ho_ten", "full_name").
+All or nothing: every row is validated first and every bad row is reported by its line in
+the file (the spreadsheet's own row number for .xlsx), because an officer fixes the
+spreadsheet and runs it again; a half-imported roster would leave them guessing which rows
+made it. Reading the file (format, encoding, title rows above the header, header variants,
+footer) is roster_read's; the Excel types of a cell are roster_cells'; a one-cell address
+is split by roster_address. Each cell is interpreted once, here, in one pass.
 
 Households go to the --area when it has no child areas (a residential group). When it has
 children (a commune), each row names its group in a "mã tổ dân phố" column, by code or by
@@ -13,79 +15,59 @@ rerun of the same file is caught by the ID numbers (and, for rows without one, b
 birth year and address) already in the registry.
 """
 
-import csv
 import datetime
-import io
-import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 
 from .fields import ADDRESS_PARTS
 from .idnumber import id_number_birth_year, id_number_sex, validate_id_number
-from .models import Area, Household, ResidenceStatus, Resident, Sex
-from .phones import normalize_phone
+from .models import Area, Household, Resident
+from .roster_address import split_address
+from .roster_cells import CELL_STEPS, cell_text, id_text
+from .roster_read import COLUMNS, RosterFileError, Table, read_roster
 from .services import residents_bulk_create
 from .signals import roster_imported
-from .text import nfc, search_key
+from .text import search_key
 
-# field -> (header shown in messages, accepted headers as normalised by _header_key)
-COLUMNS = {
-    "full_name": ("Họ và tên", {"ho_va_ten", "ho_ten", "hoten", "full_name", "name"}),
-    "birth": ("Ngày sinh", {"ngay_sinh", "ngay_thang_nam_sinh", "nam_sinh", "birth_date", "date_of_birth", "dob"}),
-    "sex": ("Giới tính", {"gioi_tinh", "sex", "gender"}),
-    "id_number": ("Số định danh", {"so_dinh_danh", "so_dinh_danh_ca_nhan", "so_cccd", "cccd", "so_can_cuoc",
-                                   "can_cuoc", "id_number"}),
-    "phone": ("Số điện thoại", {"so_dien_thoai", "dien_thoai", "sdt", "phone", "phone_number"}),
-    "house_number": ("Số nhà", {"so_nha", "house_number"}),
-    "lane": ("Ngõ/ngách/hẻm", {"ngo_ngach_hem", "ngo_ngach", "ngo", "hem", "lane", "alley"}),
-    "street": ("Đường/phố", {"duong_pho", "duong", "pho", "street"}),
-    "building": ("Toà nhà", {"toa_nha", "chung_cu", "building"}),
-    "floor": ("Tầng", {"tang", "floor"}),
-    "unit": ("Căn hộ", {"can_ho", "phong", "unit", "apartment"}),
-    "residence_status": ("Tình trạng cư trú", {"tinh_trang_cu_tru", "cu_tru", "residence_status"}),
-    "household_key": ("Mã hộ", {"ma_ho", "ma_ho_gia_dinh", "so_ho", "household_key", "household_id"}),
-    "group": ("Mã tổ dân phố", {"ma_to_dan_pho", "ma_to", "ma_thon", "to_dan_pho", "group_code", "group"}),
-    "relation": ("Quan hệ với chủ hộ", {"quan_he_voi_chu_ho", "quan_he", "relationship"}),
-    "elderly_alone": ("Người cao tuổi sống một mình", {"nguoi_cao_tuoi_song_mot_minh", "song_mot_minh",
-                                                       "elderly_alone"}),
-    "disabled": ("Khuyết tật", {"khuyet_tat", "disabled"}),
-    "sick": ("Ốm đau", {"om_dau", "sick"}),
-}  # fmt: skip
+__all__ = ["COLUMNS", "RosterFileError", "RosterRejected", "RosterResult", "RowError", "RowPreview",
+           "format_count", "roster_import", "roster_preview", "roster_validate"]  # fmt: skip
+
 ADDRESS = ADDRESS_PARTS  # the columns an address may be split into
-_ALIASES = {alias: name for name, (_, aliases) in COLUMNS.items() for alias in aliases}
-_STATUS = {re.sub(r"[^a-z0-9]", "", search_key(text)): value for value, label in ResidenceStatus.choices
-           for text in (value, str(label))} | {"thuongtru": "permanent", "tamtru": "temporary", "kt2": "kt2",
-           "khongo": "kt2", "chuyendi": "moved", "mat": "deceased", "chet": "deceased"}  # fmt: skip
-_SEX = {"nam": Sex.MALE, "m": Sex.MALE, "male": Sex.MALE, "nu": Sex.FEMALE, "f": Sex.FEMALE, "female": Sex.FEMALE}
-_YES, _NO = {"x", "co", "c", "1", "yes", "y", "true"}, {"", "0", "khong", "k", "no", "n", "false"}
-_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?: 0?0:00(?::00)?)?$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-# Bytes of UTF-8 Vietnamese read as Windows-1252 and saved again ("Nguyá»…n"): no Vietnamese
-# name contains these characters.
-_MOJIBAKE = re.compile("[»º¼½¾ÆÄÅ]|â€")
 
-
-class RosterFileError(Exception):
-    """The file as a whole cannot be read: encoding, emptiness, columns, area."""
 
 
 @dataclass
 class RowError:
     line: int
     message: str
-    code: str = ""  # "exists": the person is already in the registry (a rerun of the file)
+    code: str = ""  # "exists": the person is already in the registry (a rerun of the file); "note": repaired
 
     def __str__(self):
-        return f"Dòng {self.line}: {self.message}"
+        return _("Dòng %(line)d: %(message)s") % {"line": self.line, "message": self.message}
 
 
 class RosterRejected(Exception):
     def __init__(self, errors: list[RowError]):
-        super().__init__(f"{len(errors)} lỗi")
+        super().__init__(_("%(n)d lỗi") % {"n": len(errors)})
         self.errors = sorted(errors, key=lambda e: e.line)
+
+
+@dataclass
+class RowPreview:
+    """One data row as read, for a preview page: its values by field, what was repaired, what is wrong."""
+
+    line: int
+    values: dict[str, str]
+    notes: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:  # "refused", "recovered" (imported with a note) or "ok"
+        return "refused" if self.errors else "recovered" if self.notes else "ok"
 
 
 @dataclass
@@ -94,78 +76,16 @@ class RosterResult:
     residents: list[Resident]
     ignored_columns: list[str] = field(default_factory=list)
     dry_run: bool = False
+    notes: list[RowError] = field(default_factory=list)  # rows imported after a repair, and how
+    columns: dict[str, str] = field(default_factory=dict)  # field -> the file's header for it
+    rows: list[RowPreview] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)  # empty unless from roster_preview
 
 
 def format_count(n: int) -> str:
     """1.234, as Vietnamese officers read numbers, whatever locale the shell has."""
     with translation.override("vi"):
         return formats.number_format(n, force_grouping=True)
-
-
-def _header_key(header: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", search_key(re.sub(r"\(.*?\)", "", header))).strip("_")
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")  # Excel's "Unicode text" export
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise RosterFileError(
-            f"Tệp không phải UTF-8 (byte lạ ở dòng {line}); có thể tệp được lưu bằng bảng mã Windows-1258 "
-            "hoặc TCVN3. Hãy mở tệp trong Excel và lưu lại dạng “CSV UTF-8 (Comma delimited)”."
-        ) from None
-    if not text.strip():
-        raise RosterFileError("Tệp trống.")
-    return text
-
-
-def _records(text: str):
-    """(physical line, cells) per non-blank record; a quoted cell may span several lines."""
-    first = text.lstrip().split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first.count)  # Excel in a vi-VN locale writes ";"
-    reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)
-    line = 1
-    for cells in reader:
-        if any(cell.strip() for cell in cells):
-            yield line, [nfc(cell) for cell in cells]
-        line = reader.line_num + 1
-
-
-def _parse_birth(text: str) -> tuple[datetime.date | None, int | None]:
-    today = timezone.localdate()
-    if re.fullmatch(r"\d{4}", text):
-        year = int(text)
-        if not 1900 <= year <= today.year:
-            raise ValueError(f"Năm sinh “{text}” không hợp lý.")
-        return None, year
-    match = _DMY.match(text) or _ISO.match(text)
-    if not match:
-        raise ValueError(f"Ngày sinh “{text}” không đúng dạng dd/mm/yyyy hoặc chỉ năm yyyy.")
-    d, m, y = match.groups() if match.re is _DMY else reversed(match.groups())
-    try:
-        date = datetime.date(int(y), int(m), int(d))
-    except ValueError:
-        raise ValueError(f"Ngày sinh “{text}” không có thật (ghi ngày trước, tháng sau: dd/mm/yyyy).") from None
-    if not datetime.date(1900, 1, 1) <= date <= today:
-        raise ValueError(f"Ngày sinh “{text}” không hợp lý.")
-    return date, date.year
-
-
-def _lookup(table: dict, text: str, what: str, accepted: str):
-    key = re.sub(r"[^a-z0-9]", "", search_key(text))
-    if key not in table:
-        raise ValueError(f"{what} “{text}” không nhận ra (dùng {accepted}).")
-    return table[key]
-
-
-def _flag(text: str, column: str) -> bool:
-    key = search_key(text)
-    if key in _YES or key in _NO:
-        return key in _YES
-    raise ValueError(f"Cột “{COLUMNS[column][0]}” ghi “{text}”: dùng x / có / 1 hoặc để trống.")
 
 
 def _messages(exc: ValidationError, model) -> str:
@@ -176,50 +96,80 @@ def _messages(exc: ValidationError, model) -> str:
     )  # fmt: skip
 
 
-def _parse_row(row: dict, groups) -> tuple[Resident, dict, Area]:
-    """One record to an unsaved resident, its address parts and its group, or ValueError
-    with every problem of the row joined, so the officer fixes the row in one pass."""
-    problems, get = [], lambda name: row.get(name, "")
-    resident = Resident(full_name=get("full_name"))
+def _parse_row(row: dict, groups) -> tuple[Resident, dict, Area, list[str]]:
+    """One record (raw cells by field) to an unsaved resident, its address parts, its group and
+    the notes on what was repaired, or ValueError with every problem of the row joined, so the
+    officer fixes the row in one pass. Each cell is interpreted once."""
+    problems, notes = [], []
+    names = (cell_text(row.get(name)) for name in ("family_names", "full_name"))  # "Họ và tên đệm" | "Tên"
+    resident = Resident(full_name=" ".join(filter(None, names)))
     if not resident.full_name:
-        problems.append("Thiếu họ và tên.")
-    elif _MOJIBAKE.search(resident.full_name):
-        problems.append(f"Họ tên “{resident.full_name}” có ký tự lạ: tệp có thể đã bị đổi sai bảng mã.")
-    steps = [
-        ("birth", _parse_birth),
-        ("sex", lambda v: _lookup(_SEX, v, "Giới tính", "Nam / Nữ")),
-        ("residence_status", lambda v: _lookup(_STATUS, v, "Tình trạng cư trú", "thường trú / tạm trú / KT2 / "
-                                               "đã chuyển đi / đã mất")),  # fmt: skip
-        ("phone", normalize_phone),
-        *[(flag, lambda v, flag=flag: _flag(v, flag)) for flag in ("elderly_alone", "disabled", "sick")],
-    ]
-    for name, parse in steps:
-        if get(name):
+        problems.append(_("Thiếu họ và tên."))
+    for name, parse in CELL_STEPS.items():
+        if cell_text(row.get(name)):
             try:
-                value = parse(get(name))
+                value = parse(row[name])
             except (ValueError, ValidationError) as exc:
                 problems.extend(getattr(exc, "messages", None) or [str(exc)])
                 continue
             if name == "birth":
                 resident.birth_date, resident.birth_year = value
+            elif name == "phone":
+                resident.phone = value[0]
+                notes += [value[1]] if value[1] else []
             else:
                 setattr(resident, name, value)
-    if get("id_number"):
-        try:
-            resident.id_number = validate_id_number(get("id_number"), birth_year=resident.birth_year,
-                                                    sex=resident.sex or None)  # fmt: skip
-            resident.birth_year = resident.birth_year or id_number_birth_year(resident.id_number)
-            resident.sex = resident.sex or id_number_sex(resident.id_number)
-        except ValidationError as exc:
-            problems.extend(exc.messages)
-    elif not get("birth"):
-        problems.append("Thiếu ngày sinh (và không có số định danh để suy ra năm sinh).")
-    group = groups(get("group"))
+    if cell_text(row.get("id_number")):
+        problems += _parse_id(resident, row["id_number"], notes)
+    elif not cell_text(row.get("birth")):
+        problems.append(_("Thiếu ngày sinh (và không có số định danh để suy ra năm sinh)."))
+    address = _address(row, problems)
+    group = groups(cell_text(row.get("group")))
     if isinstance(group, str):
         problems.append(group)
     if problems:
         raise ValueError(" ".join(problems))
-    return resident, {name: get(name) for name in ADDRESS}, group
+    return resident, address, group, notes
+
+
+def _parse_id(resident: Resident, value, notes: list[str]) -> list[str]:
+    """Set the resident's ID number (and what it tells of birth year and sex); its problems."""
+    try:
+        text, note = id_text(value)
+        resident.id_number = validate_id_number(text, birth_year=resident.birth_year, sex=resident.sex or None)
+        year = id_number_birth_year(resident.id_number)
+        if year > timezone.localdate().year:
+            raise ValidationError("", code="id_future")
+    except ValueError as exc:
+        return [str(exc)]
+    except ValidationError as exc:
+        if exc.code not in ("id_birth_year", "id_future") or id_number_birth_year(text) <= timezone.localdate().year:
+            return exc.messages
+        resident.id_number = None  # the check against the birth date is moot: the number is impossible
+        return [_("Số định danh %(value)s ghi năm sinh %(year)d, một năm chưa tới: số định danh sai.")
+                % {"value": text, "year": id_number_birth_year(text)}]  # fmt: skip
+    resident.birth_year = resident.birth_year or year
+    resident.sex = resident.sex or id_number_sex(resident.id_number)
+    notes[:0] = [note] if note else []  # in column order: the ID number comes before the phone
+    return []
+
+
+def _address(row: dict, problems: list[str]) -> dict[str, str]:
+    """The address parts: their own columns, filled from a one-cell address where empty."""
+    address = {name: cell_text(row.get(name)) for name in ADDRESS}
+    for name in ("address", *ADDRESS):  # "12/5" typed into a General column becomes 12 May
+        if isinstance(row.get(name), datetime.date):
+            problems.append(_("Excel đã đổi địa chỉ thành ngày tháng (“%(value)s”): định dạng cột địa chỉ là Văn "
+                              "bản (Text) rồi gõ lại.") % {"value": cell_text(row[name])})  # fmt: skip
+    text = cell_text(row.get("address"))
+    if text:
+        split = split_address(text)
+        if not any(split.values()):
+            problems.append(_("Địa chỉ “%(value)s” không có số nhà, ngõ, đường/phố hay toà nhà (chỉ có phường, "
+                              "quận, tỉnh…).") % {"value": text})  # fmt: skip
+        for name, value in split.items():
+            address[name] = address[name] or value
+    return address
 
 
 def _group_resolver(area: Area, has_column: bool):
@@ -231,17 +181,20 @@ def _group_resolver(area: Area, has_column: bool):
     for a in subtree:
         by_name.setdefault(search_key(a.name), []).append(a)
     if area.pk in parents and not has_column:
-        raise RosterFileError(f"Địa bàn {area.code} ({area.name}) có các tổ dân phố bên dưới: tệp phải có cột "
-                              f"“{COLUMNS['group'][0]}” để biết mỗi hộ thuộc tổ nào.")  # fmt: skip
+        raise RosterFileError(_("Địa bàn %(code)s (%(name)s) có các tổ dân phố bên dưới: tệp phải có cột "
+                                "“%(column)s” để biết mỗi hộ thuộc tổ nào.")
+                              % {"code": area.code, "name": area.name, "column": COLUMNS["group"][0]})  # fmt: skip
 
     def resolve(text: str) -> Area | str:
         if not text:
-            return area if area.pk not in parents else f"Thiếu {COLUMNS['group'][0].lower()}."
+            return area if area.pk not in parents else _("Thiếu %(column)s.") % {"column": COLUMNS["group"][0].lower()}
         found = by_code.get(text.lower()) or by_name.get(search_key(text), [])
         if len(found) != 1:
-            return f"Tổ “{text}” {'trùng tên trong' if found else 'không có trong'} {area.name}: ghi mã tổ."
+            message = _("Tổ “%(group)s” trùng tên trong %(area)s: ghi mã tổ.") if found else _(
+                "Tổ “%(group)s” không có trong %(area)s: ghi mã tổ.")
+            return message % {"group": text, "area": area.name}
         if found[0].pk in parents:
-            return f"“{text}” không phải tổ dân phố / thôn (còn địa bàn con): ghi mã tổ."
+            return _("“%(group)s” không phải tổ dân phố / thôn (còn địa bàn con): ghi mã tổ.") % {"group": text}
         return found[0]
 
     return resolve
@@ -263,90 +216,88 @@ def _check_registry(rows: list[tuple[int, Resident, Household]], area: Area) -> 
                     .values_list("name_key", "birth_year", "household__address_key"))  # fmt: skip
     for line, resident, household in rows:
         if resident.id_number in known:
-            errors.append(RowError(line, f"Số định danh {resident.id_number} đã có trong sổ hộ dân.", "exists"))
+            errors.append(RowError(line, _("Số định danh %(value)s đã có trong sổ hộ dân.")
+                                   % {"value": resident.id_number}, "exists"))  # fmt: skip
         elif not resident.id_number and (search_key(resident.full_name), resident.birth_year,
                                          household.address_key) in seen:  # fmt: skip
-            errors.append(RowError(line, f"{resident.full_name} ({resident.birth_year}) đã có trong sổ tại "
-                                         f"{household.address_text}.", "exists"))  # fmt: skip
+            errors.append(RowError(line, _("%(name)s (%(year)s) đã có trong sổ tại %(address)s.")
+                                   % {"name": resident.full_name, "year": resident.birth_year,
+                                      "address": household.address_text}, "exists"))  # fmt: skip
     return errors
 
 
-def _columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
-    """Field -> cell index, and the headers nobody recognised (an "STT" column, notes)."""
-    columns, ignored = {}, []
-    for index, cell in enumerate(header):
-        name = _ALIASES.get(_header_key(cell))
-        if name is None:
-            ignored.append(cell)
-        elif name in columns:
-            raise RosterFileError(f"Hai cột cùng là “{COLUMNS[name][0]}”: “{header[columns[name]]}” và “{cell}”.")
-        else:
-            columns[name] = index
-    missing = [f"“{COLUMNS[n][0]}”" for n in ("full_name", "birth") if n not in columns]
-    if not any(n in columns for n in ADDRESS):
-        missing.append("ít nhất một cột địa chỉ (số nhà, ngõ/ngách/hẻm, đường/phố, toà nhà)")
-    if missing:
-        raise RosterFileError("Thiếu cột: " + ", ".join(missing) + ".")
-    return columns, ignored
+def roster_preview(*, area: Area, data: bytes) -> RosterResult:
+    """Read and check the whole file without raising for bad rows: every data row with its
+    values, notes and errors (RosterResult.rows), for a page that shows the officer what will
+    be imported. RosterFileError when the file as a whole cannot be read."""
+    table = read_roster(data)
+    groups = _group_resolver(area, "group" in table.columns)
+    errors, rows, households, previews = _rows_by_household(table, groups)
+    if not previews:
+        raise RosterFileError(_("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề (dòng %(line)d).")
+                              % {"line": table.header_line})  # fmt: skip
+    errors += _check_households(households)
+    errors += _check_registry(rows, area)
+    errors += _check_residents(rows)
+    by_line = {p.line: p for p in previews}
+    for error in errors:
+        by_line[error.line].errors.append(error.message)
+    notes = [RowError(p.line, note, "note") for p in previews for note in p.notes]
+    return RosterResult(households=[h for h, _ in households.values()], residents=[r for _, r, _ in rows],
+                        ignored_columns=table.ignored, notes=notes, columns=table.headers, rows=previews,
+                        errors=sorted(errors, key=lambda e: e.line))  # fmt: skip
 
 
 def roster_validate(*, area: Area, data: bytes) -> RosterResult:
     """Parse and check the whole file; raise RosterRejected listing every bad row."""
-    records = _records(_decode(data))
-    _, header = next(records, (1, None))
-    if header is None:
-        raise RosterFileError("Tệp trống.")
-    columns, ignored = _columns(header)
-    groups = _group_resolver(area, "group" in columns)
-    errors, rows, households = _rows_by_household(records, columns, groups)
-    if not rows and not errors:
-        raise RosterFileError("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")
-    errors += _check_households(households)
-    errors += _check_registry(rows, area)
-    errors += _check_residents(rows)
-    if errors:
-        raise RosterRejected(errors)
-    return RosterResult(households=[h for h, _ in households.values()], residents=[r for _, r, _ in rows],
-                        ignored_columns=ignored)  # fmt: skip
+    result = roster_preview(area=area, data=data)
+    if result.errors:
+        raise RosterRejected(result.errors)
+    return result
 
 
-def _rows_by_household(records, columns: dict[str, int], groups):
+def _rows_by_household(table: Table, groups):
     """(errors, (line, resident, household) per good row, household key -> (household, its
-    first line)): rows sharing a household code, or else a group and address, share one."""
-    errors, rows, households, people = [], [], {}, {}
-    for line, cells in records:
-        row = {name: cells[i] if i < len(cells) else "" for name, i in columns.items()}
+    first line), a RowPreview per data row): rows sharing a household code, or else a group
+    and address, share one household."""
+    errors, rows, households, people, previews = [], [], {}, {}, []
+    for line, cells in table.rows:
+        row = {name: cells[i] if i < len(cells) else None for name, i in table.columns.items()}
+        preview = RowPreview(line, {name: cell_text(value) for name, value in row.items()})
+        previews.append(preview)
         try:
-            resident, address, group = _parse_row(row, groups)
+            resident, address, group, preview.notes = _parse_row(row, groups)
         except ValueError as exc:
             errors.append(RowError(line, str(exc)))
             continue
-        code = row.get("household_key", "")
+        code = preview.values.get("household_key", "")
         if not code and not any(address.values()):
-            errors.append(RowError(line, "Thiếu địa chỉ (số nhà, ngõ, đường/phố hoặc toà nhà) và không có mã hộ."))
+            errors.append(RowError(line, _("Thiếu địa chỉ (số nhà, ngõ, đường/phố hoặc toà nhà) và không có mã hộ.")))
             continue
         key = code or (group.pk, search_key(Household(**address).compose_address()))
         # A person twice in the file: the same ID number, or without one the same name,
         # birth and household (a row pasted twice).
         person = resident.id_number or (search_key(resident.full_name), resident.birth_date, resident.birth_year, key)
         if person in people:
-            what = f"Số định danh {resident.id_number}" if resident.id_number else "Người này"
-            errors.append(RowError(line, f"{what} trùng với dòng {people[person]}."))
+            what = _("Số định danh %(value)s") % {"value": resident.id_number} if resident.id_number else _("Người này")
+            errors.append(RowError(line, _("%(what)s trùng với dòng %(line)d.") % {"what": what,
+                                                                                  "line": people[person]}))
             continue
         people[person] = line
         household, first = households.setdefault(key, (Household(area=group, **address), line))
         known = {n: getattr(household, n) for n in ADDRESS}
         if code and (household.area != group or any(known.values()) and any(address.values()) and address != known):
-            errors.append(RowError(line, f"Mã hộ “{code}” đã ghi tổ hoặc địa chỉ khác ở dòng {first}."))
+            errors.append(RowError(line, _("Mã hộ “%(code)s” đã ghi tổ hoặc địa chỉ khác ở dòng %(line)d.")
+                                   % {"code": code, "line": first}))  # fmt: skip
             continue
         if not any(known.values()):  # the household's first rows may leave the address to a later one
             for name, value in address.items():
                 setattr(household, name, value)
-        if not household.head_name or search_key(row.get("relation", "")) == "chu ho":
+        if not household.head_name or search_key(preview.values.get("relation", "")) == "chu ho":
             household.head_name = resident.full_name
         resident.household = household
         rows.append((line, resident, household))
-    return errors, rows, households
+    return errors, rows, households, previews
 
 
 def _check_households(households: dict) -> list[RowError]:
@@ -356,16 +307,18 @@ def _check_households(households: dict) -> list[RowError]:
         try:
             household.full_clean(exclude=["area", "turf"])
         except ValidationError as exc:
-            message = "Hộ không có địa chỉ." if "address_text" in exc.message_dict else _messages(exc, Household)
+            message = _("Hộ không có địa chỉ.") if "address_text" in exc.message_dict else _messages(exc, Household)
             errors.append(RowError(line, message))
     return errors
 
 
 def _check_residents(rows: list[tuple[int, Resident, Household]]) -> list[RowError]:
     errors = []
-    for line, resident, _ in rows:  # the model's own rules as a backstop (field lengths, choices)
+    for line, resident, _household in rows:  # the model's field rules as a backstop (lengths, choices)
         try:
-            resident.full_clean(exclude=["household", "id_number"])
+            # Not full_clean: Resident.clean() would check the ID number and normalise the phone
+            # a second time, and both were done, once, by _parse_row.
+            resident.clean_fields(exclude=["household", "id_number"])
         except ValidationError as exc:
             errors.append(RowError(line, _messages(exc, Resident)))
     return errors

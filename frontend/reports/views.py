@@ -85,8 +85,9 @@ def report_page(view):
 
 
 def lists_allowed(area: Area) -> bool:
-    """Lists are per commune or group: a whole province is millions of rows to page through."""
-    return area.kind != AreaKind.PROVINCE
+    """Lists are per commune or group: a whole province (or the country) is millions of rows
+    to page through."""
+    return area.kind not in (AreaKind.COUNTRY, AreaKind.PROVINCE)
 
 
 def _context(request, report: Report, *, tab: str, title: str, **extra) -> dict:

@@ -24,6 +24,7 @@ class AuditAction(models.TextChoices):
     ADMIN_CHANGE = "admin_change", _("Sửa trong trang quản trị")
     ADMIN_DELETE = "admin_delete", _("Xoá trong trang quản trị")
     IMPORT = "import", _("Nhập danh sách nhân khẩu")
+    LOAD_AREAS = "load_areas", _("Nạp danh mục hành chính")
     ASSIGN = "assign", _("Giao khu vực")
     REVEAL = "reveal", _("Hiện số định danh đầy đủ")
     AUDIT_VIEW = "audit_view", _("Xem nhật ký truy cập")

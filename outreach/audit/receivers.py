@@ -7,7 +7,7 @@ import getpass
 from django.dispatch import receiver
 
 from households.models import Resident
-from households.signals import roster_imported
+from households.signals import areas_loaded, roster_imported
 
 from . import origin  # noqa: F401 - connects the request_started / request_finished receivers
 from .models import AuditAction
@@ -29,3 +29,13 @@ def roster_imported_audit(sender, *, area, household_ids: list[int], group_ids: 
     residents = Resident.objects.filter(household_id__in=household_ids).count() if household_ids else 0
     detail = {"households": len(household_ids), "groups": len(group_ids), "os_user": _os_user()}
     audit_change(user=None, action=AuditAction.IMPORT, area=area, rows=residents, detail=detail)
+
+
+@receiver(areas_loaded, dispatch_uid="audit_areas_loaded")
+def areas_loaded_audit(sender, *, root, result, **kwargs) -> None:
+    """One row per load that changed the map, inside its transaction; by the operating-system
+    account that ran `manage.py load_areas`, as for a roster import."""
+    detail = {"created": len(result.created), "renamed": result.renamed[:50], "moved": result.moved[:50],
+              "below": result.below, "os_user": _os_user()}  # fmt: skip
+    rows = len(result.created) + len(result.renamed) + len(result.moved)
+    audit_change(user=None, action=AuditAction.LOAD_AREAS, area=root, rows=rows, detail=detail)

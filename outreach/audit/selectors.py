@@ -4,7 +4,7 @@ resident a reveal shows."""
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _l
 
@@ -22,8 +22,15 @@ def _start_of(day: datetime.date) -> datetime.datetime:
 def audit_events(*, scope: AreaScope, username: str = "", since: datetime.date | None = None,
                  until: datetime.date | None = None, action: str = "") -> QuerySet[AuditEvent]:  # fmt: skip
     """`username`: part of it, any case. `since`/`until`: local calendar days, both included. An event with no area (a
-    campaign edited in the admin) is only in an everywhere scope (superusers)."""
-    qs = scope.filter(AuditEvent.objects.all())
+    campaign edited in the admin) is only in an everywhere scope (superusers).
+
+    Inside the scope: the path recorded at the time, or the area as it stands now. An area
+    re-parented since (load_areas putting the provinces under the country, a commune moved
+    to another province) keeps its history in view of whoever holds it now, and of whoever
+    held it then; the recorded rows are never rewritten."""
+    qs = AuditEvent.objects.all()
+    if not scope.everything:
+        qs = qs.filter(scope.q() | Q(area_id__in=Area.objects.filter(scope.q()).values("id")))
     if username:
         qs = qs.filter(username__icontains=username.strip())
     if since:

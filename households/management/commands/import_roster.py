@@ -1,5 +1,9 @@
 """`manage.py import_roster FILE --area CODE`: a thin shell around households.roster.
 
+FILE is a workbook (.xlsx, as the ward keeps it) or a CSV (UTF-8); the content decides,
+not the name. Rows the import repaired (leading zeros Excel dropped, a second phone
+number) are listed on stdout with their line, so the officer can check them.
+
 Bad rows go to stderr, one per line with its line number, and the command fails without
 importing anything, so a script or an officer can tell at once that nothing changed.
 """
@@ -9,17 +13,19 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from households.models import Area
+from django.utils.translation import gettext as _
+
 from households.roster import RosterFileError, RosterRejected, format_count, roster_import
 
 
 class Command(BaseCommand):
     help = (
-        "Nhập danh sách nhân khẩu từ tệp CSV (UTF-8) vào một địa bàn. Nếu địa bàn có tổ dân phố bên dưới, "
-        "tệp phải có cột “Mã tổ dân phố”. Có dòng lỗi thì không nhập dòng nào."
+        "Nhập danh sách nhân khẩu từ tệp Excel (.xlsx) hoặc CSV (UTF-8) vào một địa bàn. Nếu địa bàn có tổ dân "
+        "phố bên dưới, tệp phải có cột “Mã tổ dân phố”. Có dòng lỗi thì không nhập dòng nào."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="Tệp CSV: Họ và tên, Ngày sinh, Số định danh, địa chỉ…")
+        parser.add_argument("file", help="Tệp .xlsx hoặc CSV: Họ và tên, Ngày sinh, Số định danh, địa chỉ…")
         parser.add_argument("--area", required=True, help="Mã địa bàn (tổ dân phố, hoặc xã/phường)")
         parser.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra, không ghi gì")
 
@@ -42,6 +48,10 @@ class Command(BaseCommand):
                 self.stderr.write("Mọi dòng lỗi đều là người đã có trong sổ: có lẽ tệp này đã được nhập rồi.")
             lines = len({e.line for e in exc.errors})
             raise CommandError(f"Không nhập gì: {format_count(lines)} dòng lỗi. Sửa tệp rồi chạy lại.") from None
+        if result.notes:
+            self.stdout.write(_("Đã tự sửa %(n)s dòng (kiểm tra lại):") % {"n": format_count(len({n.line for n in result.notes}))})
+            for note in result.notes:
+                self.stdout.write(f"  {note}")
         if result.ignored_columns:
             self.stdout.write("Bỏ qua các cột không nhận ra: " + ", ".join(f"“{c}”" for c in result.ignored_columns))
         eligible = sum(r.is_eligible for r in result.residents)
