@@ -5,6 +5,7 @@ the police/leadership reports can grow apart:
 - frontend.leaders: residential group leaders cut and assign turfs (/to/)
 - frontend.reports: police and leadership lists, progress, rankings, exports (/bao-cao/)
 - frontend.accounts: everyone's signed-in devices; the commune police's unlock (/tai-khoan/)
+- frontend.roster: commune police and group leaders import a resident list (/nhap-danh-sach/)
 """
 
 from django.urls import include, path
@@ -18,4 +19,5 @@ urlpatterns = [
     path("to/", include("frontend.leaders.urls")),
     path("bao-cao/", include("frontend.reports.urls")),
     path("tai-khoan/", include("frontend.accounts.urls")),
+    path("nhap-danh-sach/", include("frontend.roster.urls")),
 ]

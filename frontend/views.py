@@ -16,4 +16,6 @@ def home(request):
         links.add("leaders")
     if access.anywhere(Capability.READ_REPORTS):
         links.add("reports")
+    if access.anywhere(Capability.IMPORT_ROSTER):
+        links.add("roster")
     return render(request, "frontend/home.html", {"grants": role_grants_of(user=request.user), "links": links})

@@ -365,3 +365,6 @@ class PossibleDuplicate(models.Model):
 
     def __str__(self):
         return f"{self.resident} ↔ {self.other}"
+
+
+from .uploads import RosterUpload  # noqa: E402,F401 - a model of this app, in its own module

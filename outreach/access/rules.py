@@ -31,6 +31,7 @@ class Capability(enum.StrEnum):
     READ_AUDIT = "read_audit"  # the audit log of the area, and its export
     MANAGE_ACCOUNTS = "manage_accounts"  # see and revoke the area's users' devices, unlock sign-in
     ADMINISTER = "administer"  # the admin's rows (the admin itself also needs is_staff)
+    IMPORT_ROSTER = "import_roster"  # upload a resident list (.xlsx / CSV) into the area (/nhap-danh-sach/)
 
 
 F, G, P, L, A = Role.FIELD_MEMBER, Role.GROUP_LEADER, Role.COMMUNE_POLICE, Role.PROVINCE_LEADER, Role.ADMIN
@@ -55,6 +56,7 @@ ROLES_WITH: dict[Capability, frozenset[Role]] = {
     Capability.READ_AUDIT: frozenset({P, A}),
     Capability.MANAGE_ACCOUNTS: frozenset({P, A}),
     Capability.ADMINISTER: frozenset({P, L, A}),
+    Capability.IMPORT_ROSTER: frozenset({G, P, A}),
 }
 
 # Which resident fields are personal beyond what every team member needs, and the
