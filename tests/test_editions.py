@@ -47,6 +47,16 @@ def test_it_makes_each_areas_edition_once_when_its_hour_has_passed(scenario):
     assert "Hoàn Kiếm" not in text
 
 
+def test_it_makes_no_edition_for_a_commune_without_households(scenario):
+    # A unit of the national map (load_areas) where nobody has been registered yet.
+    empty = Area.objects.create(code="00007", name="Phường Ngọc Hà", kind=AreaKind.COMMUNE,
+                                parent=scenario.world.province)  # fmt: skip
+    rollups_rebuild(campaign=scenario.world.campaign)
+    editions_make_due(now=today_at(11, 35))
+    assert not ChatEdition.objects.filter(area=empty).exists()
+    assert ChatEdition.objects.filter(area=scenario.world.commune).exists()
+
+
 def test_the_evening_edition_says_what_changed_since_the_morning(scenario):
     world = scenario.world
     editions_make_due(now=today_at(11, 35))

@@ -14,6 +14,7 @@ from households.models import Area, AreaKind, VneidStatus
 from ..campaigns.models import Campaign
 from ..campaigns.selectors import campaign_current
 from ..reports.chat_report import chat_report
+from ..rollups.models import AreaRollup
 from ..visits.models import ResidentState
 from .models import EVENING, MORNING, ChatEdition, EditionHours, EditionSlot
 from .text import EditionData, edition_text
@@ -41,7 +42,10 @@ def editions_make_due(*, now: datetime.datetime | None = None) -> int:
     hours = {h.area_id: h for h in EditionHours.objects.all()}
     made = set(ChatEdition.objects.filter(campaign=campaign, day=now.date()).values_list("area_id", "slot"))
     count = 0
-    for area in Area.objects.filter(kind__in=EDITION_KINDS).order_by("path"):
+    # Only areas with households in the campaign: once the national map is loaded most of
+    # its 3,355 units have none yet, and an edition of zeros is noise in a group chat.
+    with_households = AreaRollup.objects.filter(campaign=campaign, households_total__gt=0).values("area_id")
+    for area in Area.objects.filter(kind__in=EDITION_KINDS, id__in=with_households).order_by("path"):
         slot = slot_due(hours.get(area.id), now.time())
         if slot is not None and (area.id, slot) not in made:
             count += edition_make(area=area, campaign=campaign, slot=slot, now=now) is not None
