@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models import Q
 
 
 class SyncChange(models.Model):
@@ -33,7 +34,14 @@ class SyncChange(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        indexes = [models.Index(fields=["turf", "id"]), models.Index(fields=["team", "id"])]
+        # One per branch of the incremental pull (pull.changes_after). Memberships and codes
+        # are a sliver of the log: partial indexes, which cost the push's inserts nothing
+        # for every other row.
+        indexes = [
+            models.Index(fields=["turf", "id"]), models.Index(fields=["team", "id"]),
+            models.Index(fields=["entity_id", "id"], condition=Q(entity="membership"), name="syncchange_membership"),
+            models.Index(fields=["id"], condition=Q(entity="code"), name="syncchange_code"),
+        ]  # fmt: skip
 
 
 class SyncClock(models.Model):
