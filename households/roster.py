@@ -10,16 +10,20 @@ is split by roster_address. Each cell is interpreted once, here, in one pass.
 Households go to the --area when it has no child areas (a residential group). When it has
 children (a commune), each row names its group in a "mã tổ dân phố" column, by code or by
 name, and the group must lie inside the --area. Rows sharing a "mã hộ" form one household;
-without that column, rows with the same address do. Households are always created new; a
-rerun of the same file is caught by the ID numbers (and, for rows without one, by name,
-birth year and address) already in the registry.
+without that column, rows with the same address do.
+
+The roster comes again every week: roster_match matches each row to the area's registry
+(by ID number, or name, birth year and address) and classifies it new, changed or
+unchanged; roster_write inserts the new, updates the changed and writes nothing for an
+unchanged file. Residents of the area the file no longer lists are reported (`gone`),
+never changed or deleted by the import.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -28,8 +32,9 @@ from .idnumber import id_number_birth_year, id_number_sex, validate_id_number
 from .models import Area, Household, Resident
 from .roster_address import split_address
 from .roster_cells import CELL_STEPS, cell_text, id_text
+from .roster_match import Plan, roster_match
 from .roster_read import COLUMNS, RosterFileError, Table, read_roster
-from .services import residents_bulk_create
+from .roster_write import roster_write
 from .signals import roster_imported
 from .text import search_key
 
@@ -44,7 +49,7 @@ ADDRESS = ADDRESS_PARTS  # the columns an address may be split into
 class RowError:
     line: int
     message: str
-    code: str = ""  # "exists": the person is already in the registry (a rerun of the file); "note": repaired
+    code: str = ""  # "note": repaired
 
     def __str__(self):
         return _("Dòng %(line)d: %(message)s") % {"line": self.line, "message": self.message}
@@ -58,12 +63,18 @@ class RosterRejected(Exception):
 
 @dataclass
 class RowPreview:
-    """One data row as read, for a preview page: its values by field, what was repaired, what is wrong."""
+    """One data row as read, for a preview page: its values by field, what was repaired, what
+    is wrong, and against the registry: `change` "new", "changed" or "unchanged" ("" for a
+    refused row) and, when changed, `changes`: field -> (old, new) (resident fields by their
+    model name; "household": the person moves to another household, "address", "head_name",
+    "group": their household's own, as display text)."""
 
     line: int
     values: dict[str, str]
     notes: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    change: str = ""
+    changes: dict[str, tuple] = field(default_factory=dict)
 
     @property
     def status(self) -> str:  # "refused", "recovered" (imported with a note) or "ok"
@@ -80,6 +91,15 @@ class RosterResult:
     columns: dict[str, str] = field(default_factory=dict)  # field -> the file's header for it
     rows: list[RowPreview] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)  # empty unless from roster_preview
+    # `households` and `residents` are the new ones; these, the registered ones the file changes.
+    updated_households: list[Household] = field(default_factory=list)
+    updated_residents: list[Resident] = field(default_factory=list)
+    gone: list[Resident] = field(default_factory=list)  # in the area, not in the file: for an officer
+    plan: Plan | None = field(default=None, repr=False)
+
+    @property
+    def unchanged(self) -> int:
+        return sum(row.change == "unchanged" for row in self.rows)
 
 
 def format_count(n: int) -> str:
@@ -200,32 +220,6 @@ def _group_resolver(area: Area, has_column: bool):
     return resolve
 
 
-def _check_registry(rows: list[tuple[int, Resident, Household]], area: Area) -> list[RowError]:
-    """Rows already in the registry: by ID number anywhere, by name, year and address inside
-    the area for residents without one. Chunked: SQLite caps the parameters of a query."""
-    errors, ids = [], [r.id_number for _, r, _ in rows if r.id_number]
-    known = set()
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        known |= set(Resident.objects.filter(id_number__in=chunk).values_list("id_number", flat=True))
-    names = sorted({search_key(r.full_name) for _, r, _ in rows if not r.id_number})
-    seen = set()
-    for start in range(0, len(names), 500):
-        seen |= set(Resident.objects.filter(area.subtree("household__area"),
-                                            name_key__in=names[start : start + 500])
-                    .values_list("name_key", "birth_year", "household__address_key"))  # fmt: skip
-    for line, resident, household in rows:
-        if resident.id_number in known:
-            errors.append(RowError(line, _("Số định danh %(value)s đã có trong sổ hộ dân.")
-                                   % {"value": resident.id_number}, "exists"))  # fmt: skip
-        elif not resident.id_number and (search_key(resident.full_name), resident.birth_year,
-                                         household.address_key) in seen:  # fmt: skip
-            errors.append(RowError(line, _("%(name)s (%(year)s) đã có trong sổ tại %(address)s.")
-                                   % {"name": resident.full_name, "year": resident.birth_year,
-                                      "address": household.address_text}, "exists"))  # fmt: skip
-    return errors
-
-
 def roster_preview(*, area: Area, data: bytes) -> RosterResult:
     """Read and check the whole file without raising for bad rows: every data row with its
     values, notes and errors (RosterResult.rows), for a page that shows the officer what will
@@ -237,15 +231,20 @@ def roster_preview(*, area: Area, data: bytes) -> RosterResult:
         raise RosterFileError(_("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề (dòng %(line)d).")
                               % {"line": table.header_line})  # fmt: skip
     errors += _check_households(households)
-    errors += _check_registry(rows, area)
     errors += _check_residents(rows)
+    plan = roster_match(area=area, rows=rows, cells={p.line: p.values for p in previews})
+    errors += _check_updated(plan)
     by_line = {p.line: p for p in previews}
     for error in errors:
         by_line[error.line].errors.append(error.message)
+    for preview in previews:
+        if not preview.errors:
+            preview.change, preview.changes = plan.change.get(preview.line, ""), plan.changes.get(preview.line, {})
     notes = [RowError(p.line, note, "note") for p in previews for note in p.notes]
-    return RosterResult(households=[h for h, _ in households.values()], residents=[r for _, r, _ in rows],
-                        ignored_columns=table.ignored, notes=notes, columns=table.headers, rows=previews,
-                        errors=sorted(errors, key=lambda e: e.line))  # fmt: skip
+    return RosterResult(households=plan.new_households, residents=plan.new_residents, ignored_columns=table.ignored,
+                        notes=notes, columns=table.headers, rows=previews, errors=sorted(errors, key=lambda e: e.line),
+                        updated_households=plan.updated_households, updated_residents=plan.updated_residents,
+                        gone=plan.gone, plan=plan)  # fmt: skip
 
 
 def roster_validate(*, area: Area, data: bytes) -> RosterResult:
@@ -324,20 +323,33 @@ def _check_residents(rows: list[tuple[int, Resident, Household]]) -> list[RowErr
     return errors
 
 
+def _check_updated(plan: Plan) -> list[RowError]:
+    """The registered residents as the file changes them, against the model's rules: the
+    file's values were checked, but with what the registry keeps (an ID number it gives no
+    birth date for, say) they may not agree."""
+    errors = []
+    for line, resident in plan.updated_lines.items():
+        try:
+            resident.clean_fields(exclude=["household"])
+            resident.clean()  # no queries: the ID number against the birth year and sex, the phone
+        except ValidationError as exc:
+            errors.append(RowError(line, _messages(exc, Resident)))
+    return errors
+
+
 def roster_import(*, area: Area, data: bytes, dry_run: bool = False) -> RosterResult:
-    """Validate the whole file, then write it in one transaction (or not at all)."""
+    """Validate the whole file, then write what it changes in one transaction (or not at
+    all); nothing when it changes nothing, not even the audit row."""
     result = roster_validate(area=area, data=data)
     if dry_run:
         result.dry_run = True
         return result
+    plan = result.plan
     with transaction.atomic():
-        if connection.features.can_return_rows_from_bulk_insert:
-            Household.objects.bulk_create(result.households, batch_size=1000)
-        else:  # no RETURNING: the residents need the households' ids
-            for household in result.households:
-                household.save()
-        residents_bulk_create(residents=result.residents)
-        # Inside the transaction, as the campaign layer's marks must commit with the rows.
-        roster_imported.send(sender=Household, area=area, household_ids=[h.id for h in result.households],
-                             group_ids={h.area_id for h in result.households})  # fmt: skip
+        if roster_write(plan):
+            # Inside the transaction, as the campaign layer's marks must commit with the rows.
+            roster_imported.send(sender=Household, area=area, household_ids=[h.id for h in plan.new_households],
+                                 group_ids=plan.group_ids, updated_ids=sorted(plan.touched_ids),
+                                 residents_created=len(plan.new_residents),
+                                 residents_updated=len(plan.updated_residents))  # fmt: skip
     return result

@@ -22,13 +22,19 @@ def _os_user() -> str:
 
 
 @receiver(roster_imported, dispatch_uid="audit_roster_imported")
-def roster_imported_audit(sender, *, area, household_ids: list[int], group_ids: set[int], **kwargs) -> None:
+def roster_imported_audit(sender, *, area, household_ids: list[int], group_ids: set[int], updated_ids=(),
+                          residents_created=None, residents_updated=0, **kwargs) -> None:  # fmt: skip
     """One row per imported file, inside the import's transaction. The import runs from
     `manage.py import_roster`, which has no signed-in user: the operating-system account
-    that ran it is recorded instead."""
-    residents = Resident.objects.filter(household_id__in=household_ids).count() if household_ids else 0
-    detail = {"households": len(household_ids), "groups": len(group_ids), "os_user": _os_user()}
-    audit_change(user=None, action=AuditAction.IMPORT, area=area, rows=residents, detail=detail)
+    that ran it is recorded instead. Its rows: the residents created and updated (a sender
+    without the counts: the residents of the households created)."""
+    if residents_created is None:
+        residents_created = Resident.objects.filter(household_id__in=household_ids).count() if household_ids else 0
+    detail = {"households": len(household_ids), "groups": len(group_ids), "os_user": _os_user(),
+              "households_updated": len(updated_ids), "residents_created": residents_created,
+              "residents_updated": residents_updated}  # fmt: skip
+    audit_change(user=None, action=AuditAction.IMPORT, area=area, rows=residents_created + residents_updated,
+                 detail=detail)  # fmt: skip
 
 
 @receiver(areas_loaded, dispatch_uid="audit_areas_loaded")

@@ -18,10 +18,12 @@ log = logging.getLogger(__name__)
 
 @receiver(roster_imported, dispatch_uid="rollups_roster_imported")
 def roster_imported_mark_dirty(sender, *, group_ids: set[int], **kwargs) -> None:
-    """New people change every active campaign's totals (households, eligible residents).
-    The bulk insert sent no post_save, so mark the groups for recount here, in the import's
-    own transaction: the periodic reconciler drains the marks even if the refresh task is
-    lost. The refresh itself waits for the commit."""
+    """New people, and people or households changed or moved by a re-import, change every
+    active campaign's totals (households, eligible residents). The bulk writes sent no
+    post_save, so mark the groups for recount here (`group_ids` has every group whose counts
+    may move, the ones left included), in the import's own transaction: the periodic
+    reconciler drains the marks even if the refresh task is lost. The refresh itself waits
+    for the commit."""
     campaign_ids = set(Campaign.objects.filter(is_active=True).values_list("id", flat=True))
     if campaign_ids and group_ids:
         rollups_mark_dirty(pairs={(c, g) for c in campaign_ids for g in group_ids}, at=timezone.now())

@@ -2,7 +2,8 @@
 
 FILE is a workbook (.xlsx, as the ward keeps it) or a CSV (UTF-8); the content decides,
 not the name. Rows the import repaired (leading zeros Excel dropped, a second phone
-number) are listed on stdout with their line, so the officer can check them.
+number) are listed on stdout with their line, so the officer can check them. A re-import (the weekly refresh) also says how many people it
+updated and which people of the area the file no longer lists; those are not changed.
 
 Bad rows go to stderr, one per line with its line number, and the command fails without
 importing anything, so a script or an officer can tell at once that nothing changed.
@@ -44,8 +45,6 @@ class Command(BaseCommand):
         except RosterRejected as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))
-            if all(e.code == "exists" for e in exc.errors):
-                self.stderr.write("Mọi dòng lỗi đều là người đã có trong sổ: có lẽ tệp này đã được nhập rồi.")
             lines = len({e.line for e in exc.errors})
             raise CommandError(f"Không nhập gì: {format_count(lines)} dòng lỗi. Sửa tệp rồi chạy lại.") from None
         if result.notes:
@@ -60,11 +59,29 @@ class Command(BaseCommand):
             f"{verb} {format_count(len(result.residents))} nhân khẩu (trong đó {format_count(eligible)} người "
             f"từ 14 tuổi) vào {format_count(len(result.households))} hộ gia đình, {target.name}."
         )
+        self._per_group(result)
+        self._reimport(result, dry_run)
+
+    def _per_group(self, result) -> None:
         per_group: dict[Area, list[int]] = {}
         for household in result.households:
             per_group.setdefault(household.area, [0, 0])[0] += 1
-        for resident in result.residents:
-            per_group[resident.household.area][1] += 1
+        for resident in result.residents:  # a new person may join a registered household
+            per_group.setdefault(resident.household.area, [0, 0])[1] += 1
         if len(per_group) > 1:
             for group, (households, residents) in sorted(per_group.items(), key=lambda item: item[0].path):
                 self.stdout.write(f"  {group.name}: {format_count(households)} hộ, {format_count(residents)} nhân khẩu")
+
+    def _reimport(self, result, dry_run: bool) -> None:
+        """A re-import's counts: updated, unchanged, and the people the file no longer lists."""
+        changed = sum(row.change == "changed" for row in result.rows)
+        if changed or result.unchanged:
+            message = _("Sẽ cập nhật %(changed)s người, %(unchanged)s người không đổi.") if dry_run else _(
+                "Đã cập nhật %(changed)s người, %(unchanged)s người không đổi.")
+            self.stdout.write(message % {"changed": format_count(changed), "unchanged": format_count(result.unchanged)})
+        if result.gone:
+            self.stdout.write(_("%(n)s người có trong sổ nhưng không có trong tệp (chuyển đi, đã mất?), chưa thay "
+                                "đổi gì, chờ cán bộ xác nhận:") % {"n": format_count(len(result.gone))})  # fmt: skip
+            for resident in result.gone:
+                self.stdout.write(f"  {resident.full_name} ({resident.birth_year or '?'}), "
+                                  f"{resident.household.address_display}")  # fmt: skip
