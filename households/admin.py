@@ -4,8 +4,9 @@ The admin is the back office of ward police and the project team. It shows the p
 data of whole communes (Decree 13/2023), so every queryset, every foreign-key choice and
 every sidebar filter is cut down to the user's Capability.ADMINISTER scope from
 outreach.access (commune police, province leadership and admins in their areas; superusers
-everywhere). The scoping helpers live here and outreach/admin.py reuses them. Search goes through the stored diacritics-free keys (address_key, name_key) because
-officers type "doi can" on desktops without a Vietnamese keyboard.
+everywhere). The scoping helpers live here and outreach/admin.py reuses them. Search goes
+through the stored diacritics-free keys, from the start of words and whole names first
+(admin_search.py), because officers type "doi can" on desktops without a Vietnamese keyboard.
 """
 
 import re
@@ -21,10 +22,11 @@ from outreach.access import Access, AreaScope, Capability, access_for, mask_id_n
 from outreach.access.rules import RESIDENT_FIELD_CAPABILITY
 from outreach.audit.adminlog import AuditedAdminMixin
 
+from .admin_search import KeyedSearchMixin, keyed_search  # noqa: F401 - keyed_search for outreach/admin.py
+from .collation import vi_order
 from .fields import ADDRESS_PARTS, HOUSEHOLD, RESIDENT, SUPPORT_FLAGS
 from .models import Area, Household, Resident, Turf
 from .phones import phone_display
-from .text import search_key
 
 admin.site.site_header = _("Từng Nhà — Quản trị")
 admin.site.site_title = _("Từng Nhà — Quản trị")
@@ -80,17 +82,6 @@ def scope_queryset(qs: QuerySet, request, area_lookup: str) -> QuerySet:
     return admin_scope(request).filter(qs, area_lookup)
 
 
-def keyed_search(qs: QuerySet, term: str, fields: list[str]) -> tuple[QuerySet, bool]:
-    """Every word of the term, stripped of diacritics, must appear in one of the key fields."""
-    for word in search_key(term).split():
-        condition = Q()
-        for field in fields:
-            condition |= Q(**{f"{field}__contains": word})
-        qs = qs.filter(condition)
-    # A reverse relation (residents__name_key) can repeat rows; the changelist then dedupes.
-    return qs, any(field.startswith("residents__") for field in fields)
-
-
 class ScopedChoicesMixin:
     """Foreign-key choices cut to the user's areas, using the related model's own admin
     scoping, so a police officer cannot file a household under another commune."""
@@ -102,7 +93,8 @@ class ScopedChoicesMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class AreaScopedAdmin(AuditedAdminMixin, ScopedChoicesMixin, admin.ModelAdmin):  # edits audited (adminlog.py)
+# Edits audited (adminlog.py); search boxes over the diacritics-free keys (admin_search.py).
+class AreaScopedAdmin(AuditedAdminMixin, ScopedChoicesMixin, KeyedSearchMixin, admin.ModelAdmin):
     area_lookup = "area"  # from the model to its Area; "" for Area itself
     # The capability whose scope the rows follow: a model whose own pages ask for another
     # (turfs and assignments: MANAGE_TURFS, as /to/ does) says so, so that the admin is
@@ -202,7 +194,8 @@ class AreaAdmin(AreaScopedAdmin):
     area_lookup = ""
     list_display = ("name", "code", "kind", "parent")
     list_filter = ("kind",)
-    search_fields = ("code", "name")
+    search_fields = ("code", "name")  # name through name_key: "phuong ba dinh" finds Phường Ba Đình
+    search_rank_field, search_rank_order = "name_key", (vi_order("name"),)
     list_select_related = ("parent",)
     autocomplete_fields = ("parent",)
     readonly_fields = ("path",)
@@ -220,6 +213,7 @@ class TurfAdmin(AreaScopedAdmin):
     list_display = ("name", "kind", "area")
     list_filter = ("kind", area_filter("area"))
     search_fields = ("name", "area__name", "area__code")
+    search_rank_field, search_rank_order = "name_key", (vi_order("name"),)
     list_select_related = ("area",)
     autocomplete_fields = ("area",)
 
@@ -314,7 +308,10 @@ class ResidentAdmin(MaskedResidentFieldsMixin, AreaScopedAdmin):
     # resident's area: get_list_display, get_fieldsets, get_search_results below.
     list_filter = ("residence_status", "vneid_level1", "vneid_level2", *SUPPORT_FLAGS, area_filter("household__area"))
     list_select_related = ("household", "household__area")
-    search_fields = ("name_key",)
+    search_fields = ("name_key", "household__address_key")
+    # Searches rank the whole name first; lists read by given name, middle, family name.
+    search_rank_field, search_rank_order = "name_key", (vi_order("name_order"),)
+    ordering = (vi_order("name_order"), "id")
     search_help_text = _("Tên (có dấu hay không dấu), địa chỉ, số định danh hoặc số điện thoại.")
     autocomplete_fields = ("household",)
     readonly_fields = ("created_at", "updated_at")
@@ -394,7 +391,7 @@ class ResidentAdmin(MaskedResidentFieldsMixin, AreaScopedAdmin):
                 found |= Q(id_number__endswith=digits)
             found |= access.scope(Capability.SEE_PHONE).q("household__area") & Q(phone__contains=digits.lstrip("0"))
             return queryset.filter(found), False
-        return keyed_search(queryset, term, ["name_key", "household__address_key"])
+        return super().get_search_results(request, queryset, term)
 
 
 from .admin_duplicates import PossibleDuplicateAdmin  # noqa: E402,F401 - registers it

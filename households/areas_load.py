@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from .models import Area, AreaKind
 from .signals import areas_loaded
-from .text import nfc
+from .text import nfc, search_key
 
 COUNTRY_CODE = "VN"
 COUNTRY_NAME = "Việt Nam"
@@ -213,9 +213,10 @@ def _update(tree: _Tree, wanted: dict[str, Unit], result: LoadResult, paths: dic
     listed = []
     for code in sorted(set(result.renamed) | set(result.moved)):
         path = paths[code]
-        listed.append(Area(pk=ids[code], code=code, name=wanted[code].name, parent_id=ids.get(tree.parent[code]),
-                           path=path, depth=path.count("/") - 2))  # fmt: skip
-    Area.objects.bulk_update(listed, ["name", "parent", "path", "depth"], batch_size=BATCH)
+        listed.append(Area(pk=ids[code], code=code, name=wanted[code].name, name_key=search_key(wanted[code].name),
+                           parent_id=ids.get(tree.parent[code]), path=path, depth=path.count("/") - 2))  # fmt: skip
+    # bulk_update skips pre_save: the search key is listed with the name it follows.
+    Area.objects.bulk_update(listed, ["name", "name_key", "parent", "path", "depth"], batch_size=BATCH)
     done = {a.code for a in listed}
     followers = [code for code, row in tree.rows.items() if code not in done and row[3] != paths[code]]
     Area.objects.bulk_update(

@@ -14,7 +14,9 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .collation import given_name_first
 from .idnumber import validate_id_number
+from .keyfields import DerivedKeyField
 from .phones import normalize_phone
 from .text import natural_key, nfc, search_key
 
@@ -34,6 +36,7 @@ class AreaKind(models.TextChoices):
 class Area(models.Model):
     code = models.CharField(_("mã"), max_length=32, unique=True)
     name = models.CharField(_("tên"), max_length=200)
+    name_key = DerivedKeyField(max_length=200, source="name", derive=search_key)  # diacritics-free, for search
     kind = models.CharField(_("cấp"), max_length=16, choices=AreaKind.choices)
     parent = models.ForeignKey(
         "self", verbose_name=_("thuộc"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
@@ -96,6 +99,7 @@ class Turf(models.Model):
 
     area = models.ForeignKey(Area, verbose_name=_("tổ dân phố"), on_delete=models.PROTECT, related_name="turfs")
     name = models.CharField(_("tên"), max_length=200)
+    name_key = DerivedKeyField(max_length=200, source="name", derive=search_key)  # diacritics-free, for search
     kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices, default=Kind.LANE)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -251,6 +255,8 @@ class Resident(models.Model):
     household = models.ForeignKey(Household, verbose_name=_("hộ"), on_delete=models.PROTECT, related_name="residents")
     full_name = models.CharField(_("họ và tên"), max_length=200)
     name_key = models.CharField(max_length=200, editable=False, db_index=True)
+    # "An Văn Nguyễn" for "Nguyễn Văn An": lists of people sort on it with vi_order().
+    name_order = DerivedKeyField(max_length=200, source="full_name", derive=given_name_first)
     birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
     sex = models.CharField(_("giới tính"), max_length=1, choices=Sex.choices, blank=True)
@@ -314,9 +320,11 @@ class Resident(models.Model):
         super().save(*args, **kwargs)
 
     def derive_fields(self) -> None:
-        """NFC name, its search key, the birth year. Called by save() and by bulk inserts."""
+        """NFC name, its search and order keys, the birth year. Called by save() and by bulk
+        writes; a bulk_update() must list name_key and name_order with full_name."""
         self.full_name = nfc(self.full_name)
         self.name_key = search_key(self.full_name)
+        self.name_order = given_name_first(self.full_name)
         if self.birth_date:
             self.birth_year = self.birth_date.year
         self.id_number = self.id_number or None

@@ -20,7 +20,7 @@ from ..models import AreaDailySnapshot, Campaign
 from .figures import AreaFigures, counts_of
 from .formatting import fmt_date, fmt_int, fmt_pct, fmt_signed
 from .progress import progress_for_area
-from .ranking import competition_ranks
+from .ranking import competition_ranks, name_key
 
 
 @dataclass
@@ -100,7 +100,7 @@ def chat_report(*, area: Area, campaign: Campaign, now: datetime.datetime | None
     lines = [line(f) for f in progress.children]
     for i, rank in competition_ranks({i: ln.pct for i, ln in enumerate(lines)}).items():
         lines[i].rank = rank
-    lines.sort(key=lambda ln: (ln.rank is None, ln.rank or 0, ln.figures.name))
+    lines.sort(key=lambda ln: (ln.rank is None, ln.rank or 0, name_key(ln)))
     report = ChatReport(area=area, campaign=campaign, total=line(progress.area), lines=lines,
                         as_of=timezone.localtime(progress.computed_at) if progress.computed_at else now,
                         baseline_day=baseline_day)  # fmt: skip
@@ -133,12 +133,12 @@ def _units_shown(report: ChatReport) -> list[ChatLine]:
             return False
         return ln.pct == 0 or (overall is not None and ln.pct < overall)
 
-    slowest = sorted((ln for ln in report.lines if lagging(ln)), key=lambda ln: (ln.pct, ln.figures.name))
+    slowest = sorted((ln for ln in report.lines if lagging(ln)), key=lambda ln: (ln.pct, name_key(ln)))
     shown = slowest[:MOST_LAGGING]
     listed = {id(ln) for ln in shown}
     active = [ln for ln in report.lines if id(ln) not in listed
               and ((ln.activated_today or 0) > 0 or (ln.visited_today or 0) > 0)]  # fmt: skip
-    active.sort(key=lambda ln: (-(ln.activated_today or 0), -(ln.visited_today or 0), ln.figures.name))
+    active.sort(key=lambda ln: (-(ln.activated_today or 0), -(ln.visited_today or 0), name_key(ln)))
     return shown + active[:MOST_ACTIVE]
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from households.collation import vi_order
 from households.models import Area, AreaKind, Household, Resident, Turf, VneidStatus
 
 from ..access import mask_id_number
@@ -314,8 +315,9 @@ def list_filter_choices(*, area: Area, campaign: Campaign) -> dict[str, QuerySet
     """What the filters may pick: only things inside the area (three small queries)."""
     return {
         "groups": Area.objects.filter(area.subtree(), kind=AreaKind.GROUP).exclude(pk=area.pk).order_by("path"),
-        "turfs": Turf.objects.filter(area.subtree("area")).select_related("area").order_by("area__path", "name"),
-        "teams": Team.objects.filter(area.subtree("area")).order_by("area__path", "name"),
+        "turfs": Turf.objects.filter(area.subtree("area")).select_related("area")
+        .order_by("area__path", vi_order("name")),
+        "teams": Team.objects.filter(area.subtree("area")).order_by("area__path", vi_order("name")),
         "reasons": OutcomeCode.objects.filter(Q(campaign=None) | Q(campaign=campaign), scope="reason", is_active=True),
     }  # fmt: skip
 

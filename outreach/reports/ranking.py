@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
+from households.collation import vi_order, vi_sort_key
 from households.models import Area, Household, Resident, Turf, VneidStatus
 
 from ..models import AreaDailySnapshot, AreaRollup, Assignment, Campaign, Quota
@@ -23,6 +24,12 @@ WEEK = datetime.timedelta(days=7)
 LAGGARDS = 3  # at most, the bottom rows a briefing names: one per four units ranked
 
 SORT_KEYS = ("rank", "name", "pct", "change", "activated", "eligible")
+
+
+def name_key(row) -> tuple:
+    """Vietnamese order of the unit's name (Đ after D, tones a à ả ã á ạ), numbers read as
+    numbers so "Tổ dân phố 9" comes before "Tổ dân phố 10"."""
+    return vi_sort_key(row.figures.name, numeric=True)
 
 
 @dataclass
@@ -107,7 +114,7 @@ def _rank(rows: list[RankRow]) -> None:
 
 
 def _laggards(rows: list[RankRow]) -> list[RankRow]:
-    ranked = sorted((r for r in rows if r.rank is not None), key=lambda r: (r.rank, r.figures.name))
+    ranked = sorted((r for r in rows if r.rank is not None), key=lambda r: (r.rank, name_key(r)))
     count = min(LAGGARDS, len(ranked) // 4)
     if not count:
         return []
@@ -123,7 +130,7 @@ def sort_rows(rows: list, *, key: str, descending: bool) -> list:
     """Order for display. Rows without a value sort last in either direction."""
     def value(row):
         if key == "name":
-            return row.figures.name
+            return name_key(row)
         if key == "pct":
             return row.pct
         if key == "change":
@@ -136,8 +143,10 @@ def sort_rows(rows: list, *, key: str, descending: bool) -> list:
 
     present = [r for r in rows if value(r) is not None]
     missing = [r for r in rows if value(r) is None]
-    present.sort(key=lambda r: (value(r), r.figures.name), reverse=descending)
-    return present + sorted(missing, key=lambda r: r.figures.name)
+    # Ties in name order in either direction: a stable sort by value after one by name.
+    present.sort(key=name_key)
+    present.sort(key=value, reverse=descending)
+    return present + sorted(missing, key=name_key)
 
 
 # --- turfs of one residential group ---------------------------------------------------
@@ -165,7 +174,8 @@ def turf_ranking(*, group: Area, campaign: Campaign, today: datetime.date) -> Ra
     level = campaign.target_level
     team = Assignment.objects.filter(campaign=campaign, turf=OuterRef("pk"), ended_at__isnull=True)
     turfs = list(
-        Turf.objects.filter(area=group).annotate(team_name=Subquery(team.values("team__name")[:1])).order_by("name")
+        Turf.objects.filter(area=group).annotate(team_name=Subquery(team.values("team__name")[:1]))
+        .order_by(vi_order("name"))
     )
     households = {
         row["turf_id"]: row
