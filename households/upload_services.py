@@ -30,11 +30,35 @@ def upload_create(*, user, area: Area, filename: str, data: bytes) -> RosterUplo
     return RosterUpload.objects.create(user=user, area=area, filename=filename[:255], data=data, size=len(data))
 
 
+SHOWN_GONE = 200  # people of the area the file no longer lists, named on the page
+
+
+def _field_label(name: str) -> str:
+    """A changed field by its Vietnamese name. Only the names: the page is also a group
+    leader's, who may not see a stored full ID number or birth date (outreach.access)."""
+    from .models import Household, Resident
+
+    for model in (Resident, Household):
+        try:
+            return str(model._meta.get_field(name).verbose_name)
+        except Exception:  # noqa: BLE001 - FieldDoesNotExist: the match's own keys below
+            continue
+    return {"household": _("hộ"), "address": _("địa chỉ"), "head_name": _("chủ hộ"), "group": _("tổ dân phố")}.get(
+        name, name)
+
+
 def _row_summary(row) -> dict:
     address = row.values.get("address") or " ".join(
         v for v in (row.values.get(k) for k in ("house_number", "lane", "street", "building")) if v)
+    changed = [_field_label(name) for name in (getattr(row, "changes", None) or {})]
     return {"line": row.line, "status": row.status, "name": row.values.get("full_name", ""), "address": address,
-            "errors": row.errors, "notes": row.notes, "change": getattr(row, "change", "")}  # fmt: skip
+            "errors": row.errors, "notes": row.notes, "change": getattr(row, "change", ""),
+            "changed": changed}  # fmt: skip
+
+
+def _gone_summary(gone) -> list[dict]:
+    return [{"name": r.full_name, "address": r.household.address_display if r.household_id else ""}
+            for r in gone[:SHOWN_GONE]]  # fmt: skip
 
 
 def _summary(result) -> dict:
@@ -48,12 +72,13 @@ def _summary(result) -> dict:
     counts["gone"] = len(getattr(result, "gone", []) or [])
     shown, ok_shown = [], 0
     for row in rows:
-        if row.status == "ok":
+        if row.status == "ok" and getattr(row, "change", "") != "changed":
             ok_shown += 1
             if ok_shown > SHOWN_OK_ROWS:
                 continue
         shown.append(_row_summary(row))
-    return {"columns": result.columns, "ignored": result.ignored_columns, "counts": counts, "rows": shown}
+    return {"columns": result.columns, "ignored": result.ignored_columns, "counts": counts, "rows": shown,
+            "gone": _gone_summary(getattr(result, "gone", []) or [])}  # fmt: skip
 
 
 def upload_check(upload: RosterUpload) -> RosterUpload:
@@ -85,8 +110,9 @@ def upload_confirm(upload: RosterUpload) -> RosterUpload:
         upload.status, upload.message = RosterUpload.Status.FAILED, str(exc)
     else:
         upload.status, upload.data = RosterUpload.Status.DONE, b""
-        upload.summary = {**upload.summary, "imported": {"households": len(result.households),
-                                                         "residents": len(result.residents)}}  # fmt: skip
+        upload.summary = {**upload.summary, "imported": {
+            "households": len(result.households), "residents": len(result.residents),
+            "updated": len(getattr(result, "updated_residents", []) or [])}}  # fmt: skip
     if upload.status == RosterUpload.Status.FAILED:
         upload.data = b""  # uploaded again after the fix: no personal data kept for nothing
     upload.finished_at = timezone.now()

@@ -120,6 +120,10 @@ def surface_answer(world, user, capability: Capability, where: str) -> bool:
     if capability == Capability.MANAGE_ACCOUNTS:
         managed = {"inside": world.alice, "parent": world.police, "sibling": world.dave}[where]
         return page_ok(user, f"/tai-khoan/thiet-bi/nguoi-dung/{managed.pk}/")
+    if capability == Capability.IMPORT_ROSTER:  # the area is one the upload form offers
+        response = client_for(user).get("/nhap-danh-sach/")
+        assert response.status_code in (200, 403), response.status_code
+        return response.status_code == 200 and f'<option value="{area.pk}"' in response.content.decode()
     return pulled_in_full(world, user, turf, team)[capability]
 
 

@@ -134,3 +134,24 @@ def test_the_page_refreshes_itself_while_the_worker_runs(world, client):
     upload = upload_create(user=world.police, area=world.group1, filename="lon.xlsx", data=workbook(GOOD))
     page = client.get(f"/nhap-danh-sach/{upload.pk}/").content.decode()
     assert '<meta http-equiv="refresh"' in page and "<progress" in page and "Đang đọc và kiểm tra tệp" in page
+
+
+def test_a_reimport_shows_who_changed_and_who_is_no_longer_listed(world, client):
+    from .test_roster_excel import GOOD as rows
+
+    signed_in(client, world.police)
+    send(client, world.group1, workbook(rows))
+    client.post(f"/nhap-danh-sach/{RosterUpload.objects.get().pk}/nhap/")
+    # A week later the list comes back: one phone changed, one person gone from it.
+    refreshed = [list(r) for r in rows[:3]]
+    refreshed[2][5] = "0988123456"
+    send(client, world.group1, workbook(refreshed))
+    upload = RosterUpload.objects.order_by("-created_at").first()
+    page = client.get(f"/nhap-danh-sach/{upload.pk}/").content.decode()
+    assert upload.summary["counts"]["changed"] == 1 and upload.summary["counts"]["unchanged"] == 2
+    assert "Sẽ cập nhật: số điện thoại" in page
+    assert "Có trong sổ nhưng không có trong tệp" in page and "Phạm Thị Dung" in page
+    assert AuditEvent.objects.filter(action=AuditAction.LIST_VIEW, detail__list="roster_gone").exists()
+    client.post(f"/nhap-danh-sach/{upload.pk}/nhap/")
+    assert Resident.objects.get(full_name="Lê Văn Cường").phone == "+84988123456"
+    assert Resident.objects.filter(full_name="Phạm Thị Dung").exists()  # listed, never deleted

@@ -91,6 +91,10 @@ def upload(request):
 def detail(request, upload_id):
     upload = _upload_of(request, upload_id)
     working = upload.status in (RosterUpload.Status.CHECKING, RosterUpload.Status.IMPORTING)
+    gone = upload.summary.get("gone") or []
+    if gone:  # registered people of the area, named on the page: a read of personal data
+        audit_read(request=request, action=AuditAction.LIST_VIEW, area=upload.area, rows=len(gone),
+                   fields=["full_name", "address"], detail={"list": "roster_gone", "file": upload.filename})  # fmt: skip
     return render(request, "roster/preview.html", {"upload": upload, "working": working, "s": upload.summary,
                                                    "counts": upload.summary.get("counts", {})})  # fmt: skip
 

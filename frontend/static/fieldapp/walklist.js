@@ -62,8 +62,11 @@ let generation = 0;
 
 function renderRows(keepScroll = 0) {
   const now = new Date();
-  const words = searchKey(ui.query).split(" ").filter(Boolean);
-  const shown = walk.filter((e) => matches(e, now) && words.every((w) => e.h.sum.key.includes(w)));
+  // Each word typed must start a word ("an" finds An and Anh, not Lan), as the server's
+  // search does (households/search.py); the key is diacritics-free (text.js searchKey).
+  const starts = searchKey(ui.query).split(" ").filter(Boolean)
+    .map((w) => new RegExp(`(^|[^a-z0-9])${w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
+  const shown = walk.filter((e) => matches(e, now) && starts.every((re) => re.test(e.h.sum.key)));
   const list = document.getElementById("walk");
   document.getElementById("shown").textContent = t("{n} hộ", { n: num(shown.length) });
   if (!shown.length) {
