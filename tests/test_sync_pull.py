@@ -16,7 +16,11 @@ def pull(client, cursor=None, **params):
         params["cursor"] = cursor
     response = client.get("/api/v1/sync/pull", params)
     assert response.status_code == 200, response.content
-    return response.json()
+    body = response.json()
+    # Every answer says whose session it is (the field app's one-request sync); the rest
+    # of the body is what these tests look at.
+    assert body.pop("user")["username"]
+    return body
 
 
 def rows(body, entity, field="id"):
@@ -68,6 +72,8 @@ def test_it_returns_nothing_but_a_cursor_when_nothing_changed(world):
     response = client.get("/api/v1/sync/pull", {"cursor": cursor}, HTTP_ACCEPT_ENCODING="gzip")
     assert len(response.content) < 300
     assert pull(client, cursor) == {"cursor": cursor, "has_more": False}
+    assert client.get("/api/v1/sync/pull", {"cursor": cursor}).json()["user"] == {
+        "username": "alice", "name": world.alice.get_full_name() or "alice"}
 
 
 def test_it_brings_a_teammates_visit_and_the_new_status_incrementally(world):

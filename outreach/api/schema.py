@@ -191,6 +191,11 @@ class PulledCampaign(serializers.Serializer):
     target_level = serializers.IntegerField(min_value=1, max_value=2)
 
 
+class PulledUser(serializers.Serializer):
+    username = serializers.CharField()
+    name = serializers.CharField()
+
+
 class PullResponse(serializers.Serializer):
     cursor = serializers.CharField(help_text="send it back as ?cursor= next time")
     has_more = serializers.BooleanField(help_text="pull again at once with the new cursor")
@@ -201,6 +206,8 @@ class PullResponse(serializers.Serializer):
     campaign = PulledCampaign(required=False)
     codes = serializers.ListField(required=False)
     turfs = serializers.ListField(required=False)
+    user = PulledUser(help_text="whose session answered: a phone with nothing to send syncs in this one request, "
+                                "and starts over when the session is someone else's")
 
 
 PULL_RESPONSES = {200: PullResponse, 400: PullBadRequest, 404: PullNotFound, **_SHARED}

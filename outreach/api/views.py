@@ -65,4 +65,8 @@ class PullView(APIView):
             return _refuse(refused.code, refused.http_status)
         body = sync_pull(user=request.user, campaign=campaign, cursor=cursor)
         audit_pull(request=request, body=body)  # one INSERT if it carried residents, else nothing
+        # Whose session this is (what /app/session says): a phone with nothing to push
+        # syncs in this one request instead of asking first.
+        user = request.user
+        body["user"] = {"username": user.get_username(), "name": user.get_full_name() or user.get_username()}
         return Response(body)

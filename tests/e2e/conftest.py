@@ -125,8 +125,12 @@ class Phone:
             page.click(f'[data-rv="{revisit}"]')
         if note:
             page.fill("#note", note)
+        saves = page.evaluate("() => performance.getEntriesByName('outbox-save').length")
         page.click("button.save")
         page.wait_for_selector(".saved >> text=Đã lưu trên máy")
+        # The save's last step (after the panel is painted) counts the outbox and starts the
+        # sync: until then wait_queue_empty() could see the counts from before this visit.
+        page.wait_for_function("n => performance.getEntriesByName('outbox-save').length > n", arg=saves)
 
     def queued_count(self) -> int:
         return self.page.evaluate("""async () => {

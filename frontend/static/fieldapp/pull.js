@@ -14,9 +14,12 @@ const objects = (fields, rows) => rows.map((row) => Object.fromEntries(fields.ma
 const table = (part) => (part ? objects(part.fields, part.rows) : []);
 
 /** Pull until caught up. Resolves with {state: "done" | "offline" | "signed_out" |
- * "server_error", changed}. */
+ * "server_error" | "user_changed", changed, user}: each answer says whose session it is,
+ * and a page for someone other than the person whose data the phone holds is not applied
+ * ("user_changed": sync.js adopts that person, which clears the turf data, and pulls again). */
 export async function pullAll() {
-  let { cursor, campaign } = await db.getMeta(["cursor", "campaign"]);
+  let { cursor, campaign, dataOwner } = await db.getMeta(["cursor", "campaign", "dataOwner"]);
+  let user = null;
   let changed = false;
   for (let pages = 0; pages < 10000; pages++) {
     const params = new URLSearchParams();
@@ -48,6 +51,10 @@ export async function pullAll() {
     } catch (_) {
       return { state: "offline", changed }; // cut off on the way
     }
+    if (body.user) {
+      user = body.user;
+      if (dataOwner && user.username !== dataOwner) return { state: "user_changed", changed, user };
+    }
     await apply(body, !!cursor && cursor.startsWith("c."));
     changed = changed || !!(body.households || body.removed || body.turfs);
     cursor = body.cursor;
@@ -55,7 +62,7 @@ export async function pullAll() {
     if (!body.has_more) break;
   }
   if (changed) await loadMeta();
-  return { state: "done", changed };
+  return { state: "done", changed, user };
 }
 
 // A page of 500 households is seconds of work on a cheap phone: it is done in slices of

@@ -59,6 +59,19 @@ async function adopt(user) {
   }
 }
 
+/** The pull alone; if the session turns out to be someone else's, adopt them (their turfs
+ * replace the last person's) and pull again for them. */
+async function pullAsSession() {
+  let pulled = await pullOffThread();
+  if (pulled.state === "user_changed") {
+    await adopt(pulled.user);
+    pulled = await pullOffThread();
+  } else if (pulled.state === "done" && pulled.user) {
+    await adopt(pulled.user); // a name changed, the csrf cookie renewed
+  }
+  return pulled;
+}
+
 export function syncNow() {
   if (running) {
     again = true;
@@ -83,6 +96,10 @@ async function cycle() {
   let result;
   try {
     result = await push.withLock(async () => {
+      // Nothing to send (the evening's most common sync): one request, the pull, whose
+      // answer says whose session it is. With visits waiting, the session is asked first:
+      // one person's visits must never go under another person's session.
+      if (state.user && !(await outbox.queued()).length) return pullAsSession();
       const who = await push.whoami();
       if (who.state !== "ok") return who;
       await adopt(who.user);
