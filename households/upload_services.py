@@ -8,13 +8,14 @@ and checks the file again first (the registry may have changed since the preview
 
 import io
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from .models import Area
+from .models import Area, Household, Resident
 from .roster import RosterRejected, roster_import, roster_preview
 from .roster_read import COLUMNS, READ_COLUMNS, RosterFileError, read_roster
 from .uploads import RosterUpload
@@ -22,6 +23,7 @@ from .uploads import RosterUpload
 MAX_BYTES = 20 * 1024 * 1024  # a commune's roster is a few MB; beyond this it is not a roster
 INLINE_BYTES = 256 * 1024  # smaller files are checked in the request; larger ones by Celery
 SHOWN_OK_ROWS = 50  # rows without a problem listed on the page (every problem row is)
+SHOWN_GONE = 200  # people of the area the file no longer lists, named on the page
 TEMPLATE_COLUMNS = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số định danh", "Số điện thoại", "Địa chỉ",
                     "Mã tổ dân phố", "Mã hộ", "Quan hệ với chủ hộ", "Tình trạng cư trú", "Ghi chú"]  # fmt: skip
 
@@ -30,30 +32,23 @@ def upload_create(*, user, area: Area, filename: str, data: bytes) -> RosterUplo
     return RosterUpload.objects.create(user=user, area=area, filename=filename[:255], data=data, size=len(data))
 
 
-SHOWN_GONE = 200  # people of the area the file no longer lists, named on the page
-
-
 def _field_label(name: str) -> str:
     """A changed field by its Vietnamese name. Only the names: the page is also a group
     leader's, who may not see a stored full ID number or birth date (outreach.access)."""
-    from .models import Household, Resident
-
     for model in (Resident, Household):
         try:
             return str(model._meta.get_field(name).verbose_name)
-        except Exception:  # noqa: BLE001 - FieldDoesNotExist: the match's own keys below
+        except FieldDoesNotExist:
             continue
-    return {"household": _("hộ"), "address": _("địa chỉ"), "head_name": _("chủ hộ"), "group": _("tổ dân phố")}.get(
-        name, name)
+    return {"address": _("địa chỉ"), "group": _("tổ dân phố")}.get(name, name)  # the match's own keys
 
 
 def _row_summary(row) -> dict:
     address = row.values.get("address") or " ".join(
         v for v in (row.values.get(k) for k in ("house_number", "lane", "street", "building")) if v)
-    changed = [_field_label(name) for name in (getattr(row, "changes", None) or {})]
     return {"line": row.line, "status": row.status, "name": row.values.get("full_name", ""), "address": address,
-            "errors": row.errors, "notes": row.notes, "change": getattr(row, "change", ""),
-            "changed": changed}  # fmt: skip
+            "errors": row.errors, "notes": row.notes, "change": row.change,
+            "changed": [_field_label(name) for name in row.changes]}  # fmt: skip
 
 
 def _gone_summary(gone) -> list[dict]:
@@ -67,18 +62,18 @@ def _summary(result) -> dict:
               "recovered": sum(r.status == "recovered" for r in rows)}  # fmt: skip
     counts["ok"] = counts["rows"] - counts["refused"] - counts["recovered"]
     counts["households"] = len(result.households)
-    for change in ("new", "changed", "unchanged"):  # a re-import's classes, where roster.py gives them
-        counts[change] = sum(getattr(r, "change", "") == change for r in rows)
-    counts["gone"] = len(getattr(result, "gone", []) or [])
+    for change in ("new", "changed", "unchanged"):
+        counts[change] = sum(r.change == change for r in rows)
+    counts["gone"] = len(result.gone)
     shown, ok_shown = [], 0
     for row in rows:
-        if row.status == "ok" and getattr(row, "change", "") != "changed":
+        if row.status == "ok" and row.change != "changed":
             ok_shown += 1
             if ok_shown > SHOWN_OK_ROWS:
                 continue
         shown.append(_row_summary(row))
     return {"columns": result.columns, "ignored": result.ignored_columns, "counts": counts, "rows": shown,
-            "gone": _gone_summary(getattr(result, "gone", []) or [])}  # fmt: skip
+            "gone": _gone_summary(result.gone)}  # fmt: skip
 
 
 def upload_check(upload: RosterUpload) -> RosterUpload:
@@ -144,10 +139,10 @@ def _save(book: Workbook) -> bytes:
 
 def error_copy(upload: RosterUpload) -> bytes:
     """The file's rows as read, with a column saying what is wrong or was repaired on each,
-    so the officer fixes the list in Excel and uploads it again."""
+    so the officer fixes the list in Excel and uploads it again. The messages are the
+    preview's, kept in the summary (every row with one is), not worked out again."""
     table = read_roster(bytes(upload.data))
-    result = roster_preview(area=upload.area, data=bytes(upload.data))
-    by_line = {row.line: row for row in result.rows}
+    said_on = {row["line"]: "; ".join(row["errors"] + row["notes"]) for row in upload.summary.get("rows", [])}
     width = max([len(cells) for _, cells in table.rows] + [max(table.columns.values(), default=0) + 1])
     header = [""] * width
     for name, index in table.columns.items():
@@ -157,9 +152,7 @@ def error_copy(upload: RosterUpload) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for line, cells in table.rows:
-        row = by_line.get(line)
-        said = "; ".join((row.errors + row.notes) if row else [])
-        sheet.append([line, *[("" if c is None else c) for c in cells], said])
+        sheet.append([line, *[("" if c is None else c) for c in cells], said_on.get(line, "")])
     sheet.auto_filter.ref = sheet.dimensions
     sheet.freeze_panes = "B2"
     return _save(book)
