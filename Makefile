@@ -54,6 +54,7 @@ bench: setup chromium
 	$(PY) bench/fieldapp_budget.py
 	$(PY) bench/roster_import.py
 	$(PY) bench/peak.py
+	$(PY) bench/revisit.py
 
 # Re-extract and compile the English catalog (needs GNU gettext; the .mo is committed, so
 # running the app never does).

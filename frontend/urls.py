@@ -6,6 +6,7 @@ the police/leadership reports can grow apart:
 - frontend.reports: police and leadership lists, progress, rankings, exports (/bao-cao/)
 - frontend.accounts: everyone's signed-in devices; the commune police's unlock (/tai-khoan/)
 - frontend.roster: commune police and group leaders import a resident list (/nhap-danh-sach/)
+- frontend.quality: the commune police's data-quality board (/chat-luong-du-lieu/)
 """
 
 from django.urls import include, path
@@ -20,4 +21,5 @@ urlpatterns = [
     path("bao-cao/", include("frontend.reports.urls")),
     path("tai-khoan/", include("frontend.accounts.urls")),
     path("nhap-danh-sach/", include("frontend.roster.urls")),
+    path("chat-luong-du-lieu/", include("frontend.quality.urls")),
 ]

@@ -18,4 +18,6 @@ def home(request):
         links.add("reports")
     if access.anywhere(Capability.IMPORT_ROSTER):
         links.add("roster")
+    if access.anywhere(Capability.READ_QUALITY):
+        links.add("quality")
     return render(request, "frontend/home.html", {"grants": role_grants_of(user=request.user), "links": links})

@@ -13,7 +13,7 @@ plus a user with no grant and a superuser with no grant.
 import pytest
 from django.contrib.auth.models import Permission, User
 
-from households.models import Household, Resident
+from households.models import Household, PossibleDuplicate, Resident
 from households.services import household_create
 from outreach.access import ROLES_WITH, Capability, access_for
 from outreach.audit.origin import COMMAND_LINE
@@ -94,6 +94,16 @@ def page_ok(user, url: str) -> bool:
     return status == 200
 
 
+def quality_fixed(user, area, household) -> bool:
+    """Resolve a possible duplicate of the household's on the data-quality board."""
+    first, second = Resident.objects.filter(household=household).order_by("id")[:2]
+    row = PossibleDuplicate.objects.create(resident=first, other=second)
+    status = client_for(user).post(f"/chat-luong-du-lieu/{area.pk}/nghi-trung/{row.pk}/xu-ly/",
+                                   {"choice": "different"}).status_code  # fmt: skip
+    assert status in (302, 403, 404), status
+    return status == 302
+
+
 def surface_answer(world, user, capability: Capability, where: str) -> bool:
     area, group, turf, team = _targets(world, where)
     household = Household.objects.filter(turf=turf).first()
@@ -124,6 +134,10 @@ def surface_answer(world, user, capability: Capability, where: str) -> bool:
         response = client_for(user).get("/nhap-danh-sach/")
         assert response.status_code in (200, 403), response.status_code
         return response.status_code == 200 and f'<option value="{area.pk}"' in response.content.decode()
+    if capability == Capability.READ_QUALITY:
+        return page_ok(user, f"/chat-luong-du-lieu/{area.pk}/")
+    if capability == Capability.FIX_QUALITY:
+        return quality_fixed(user, area, household)
     return pulled_in_full(world, user, turf, team)[capability]
 
 

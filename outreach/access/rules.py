@@ -32,6 +32,8 @@ class Capability(enum.StrEnum):
     MANAGE_ACCOUNTS = "manage_accounts"  # see and revoke the area's users' devices, unlock sign-in
     ADMINISTER = "administer"  # the admin's rows (the admin itself also needs is_staff)
     IMPORT_ROSTER = "import_roster"  # upload a resident list (.xlsx / CSV) into the area (/nhap-danh-sach/)
+    READ_QUALITY = "read_quality"  # the data-quality board and its lists, with their export (/chat-luong-du-lieu/)
+    FIX_QUALITY = "fix_quality"  # act on it: merge duplicates, confirm moved or deceased, confirm or dismiss a flag
 
 
 F, G, P, L, A = Role.FIELD_MEMBER, Role.GROUP_LEADER, Role.COMMUNE_POLICE, Role.PROVINCE_LEADER, Role.ADMIN
@@ -57,6 +59,11 @@ ROLES_WITH: dict[Capability, frozenset[Role]] = {
     Capability.MANAGE_ACCOUNTS: frozenset({P, A}),
     Capability.ADMINISTER: frozenset({P, L, A}),
     Capability.IMPORT_ROSTER: frozenset({G, P, A}),
+    # The board lists people by name in the whole area: the roles that hold the full record
+    # of it. Its fixes change the registry for the residence records the commune police keep,
+    # so leadership reads it and does not act.
+    Capability.READ_QUALITY: frozenset({P, L, A}),
+    Capability.FIX_QUALITY: frozenset({P, A}),
 }
 
 # Which resident fields are personal beyond what every team member needs, and the

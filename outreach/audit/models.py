@@ -31,6 +31,9 @@ class AuditAction(models.TextChoices):
     AUDIT_EXPORT = "audit_export", _("Xuất nhật ký truy cập")
     DEVICE_REVOKE = "device_revoke", _("Đăng xuất một thiết bị")
     SIGNIN_UNLOCK = "signin_unlock", _("Mở khoá đăng nhập")
+    QUALITY_DECISION = "quality_decision", _("Xử lý một mục chất lượng dữ liệu")
+    QUALITY_MERGE = "quality_merge", _("Gộp hai bản ghi nhân khẩu trùng")
+    CONFIRM_GONE = "confirm_gone", _("Xác nhận người không còn trong danh sách")
 
 
 class AuditEventQuerySet(models.QuerySet):

@@ -3,13 +3,15 @@ that want one import line. Each model lives with its feature: campaigns and code
 (`campaigns/`), roles (`access/`), teams and assignments (`turfs/`), visits and the
 projection's state rows (`visits/`), rollups (`rollups/`), the sync change log (`sync/`),
 sign-in failures, device tokens and web sessions (`accounts/`), the group-chat editions
-(`editions/`)."""
+(`editions/`), the data-quality decisions (`quality/`), the home-window counts (`hometime/`)."""
 
 from ..access.models import Role, RoleGrant
 from ..audit.models import AuditAction, AuditEvent
 from ..accounts.models import DeviceToken, SignInFailure, WebSession
 from ..campaigns.models import Campaign, OutcomeCode, OutcomeScope, Quota
 from ..editions.models import ChatEdition, EditionHours
+from ..hometime.models import HomeWindowCount
+from ..quality.models import QualityDecision
 from ..rollups.models import AreaDailySnapshot, AreaRollup, RollupDirty
 from ..sync.models import SyncChange, SyncClock
 from ..turfs.models import Assignment, Team, TeamMembership
@@ -19,5 +21,6 @@ __all__ = [
     "DeviceToken", "SignInFailure", "WebSession",
     "Campaign", "OutcomeCode", "OutcomeScope", "Quota", "AreaDailySnapshot", "AreaRollup", "RollupDirty", "SyncChange", "SyncClock",
     "Assignment", "Role", "RoleGrant", "Team", "TeamMembership", "HouseholdState", "ResidentState", "Visit",
-    "VisitResidentOutcome", "AuditAction", "AuditEvent", "ChatEdition", "EditionHours",
+    "VisitResidentOutcome", "AuditAction", "AuditEvent", "ChatEdition", "EditionHours", "QualityDecision",
+    "HomeWindowCount",
 ]  # fmt: skip

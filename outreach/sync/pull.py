@@ -18,6 +18,7 @@ from households.models import Area, Household, Resident, Turf, turns_fourteen_on
 
 from ..access import FieldScope, field_scope, mask_id_number
 from ..campaigns.selectors import campaign_current
+from ..hometime.selectors import HOME_FIELDS, home_rows
 from ..models import Assignment, Campaign, HouseholdState, OutcomeCode, ResidentState, SyncChange, Visit
 from .items import MAX_ID
 
@@ -219,6 +220,8 @@ class _Packer:
             "residents": {"fields": RESIDENT_FIELDS,
                           "rows": [self._resident(r, r_states.get(r.id)) for r in residents]},
             "visits": {"fields": VISIT_FIELDS, "rows": [self._visit(v) for v in visits]},
+            # When someone is usually home, per household of the page (outreach/hometime).
+            "home": {"fields": HOME_FIELDS, "rows": home_rows(households=households)},
         }  # fmt: skip
 
     def _household(self, h: Household, state: HouseholdState | None) -> list:

@@ -13,6 +13,7 @@ import { syncNow, requestBackgroundSync, refreshCounts } from "./sync.js";
 import { nextAfter } from "./walklist.js";
 import { residentForm } from "./residentform.js";
 import { positionPrompt, bindPositionPrompt, positionFields, stopPosition } from "./geo.js";
+import { sentence, suggestion } from "./hometime.js";
 
 // Shown as one-tap buttons when the campaign has them; every other code is in "Khác…".
 const QUICK = ["assisted_l2_activated", "assisted_l1_activated", "already_activated_l2", "interested", "not_interested", "absent"];
@@ -124,11 +125,13 @@ export async function showHousehold(id, { fix = null } = {}) {
   // the form they are filling in stays as it is.
   if (!fix && draft && draft.touched && draft.id === h.id && root.querySelector("#visit")) return;
   draft = { id: h.id, outcome: null, parts: new Map(), newResidents: [], revisit: null, note: "", replaces: null, touched: false,
-    known: new Map(residents.map((r) => [String(r.id), r])) };
+    known: new Map(residents.map((r) => [String(r.id), r])), learned: suggestion(h.home) };
+  const usually = sentence(h.home); // when someone is usually home, learned from past visits
 
   root.innerHTML = `<a class="back" href="#/">${esc(t("← Danh sách"))}</a>` +
     `<h1>${esc(capital(h.address))}</h1>` +
     `<p class="sub">${esc(subText(h, g))}</p>` +
+    (usually ? `<p class="hometime">${esc(usually)}</p>` : "") +
     (fix ? `<p class="banner bad">${esc(t("Sửa lượt bị từ chối rồi lưu lại: lượt mới sẽ được gửi thay cho lượt cũ."))}</p>` : "") +
     `<form id="visit" class="visit" novalidate>` +
     `<fieldset><legend>${esc(t("Kết quả tại hộ"))}</legend><div class="chips big">${codesOf("household").map((c) =>
@@ -136,7 +139,8 @@ export async function showHousehold(id, { fix = null } = {}) {
     `<section id="residents" class="residents">${here.map((r) => residentHtml(r, today)).join("") ||
       `<p class="hint">${esc(t("Chưa có nhân khẩu nào."))}</p>`}</section>` +
     `<button type="button" id="addres" class="ghost">${esc(t("+ Thêm người ở hộ này"))}</button><div id="resform"></div>` +
-    `<fieldset><legend>${esc(t("Hẹn quay lại"))}</legend><div class="chips">${REVISIT.map(([k, s]) =>
+    `<fieldset><legend>${esc(t("Hẹn quay lại"))}</legend><div class="chips">${draft.learned ? `<button type="button" ` +
+      `data-rv="learned" class="learned" aria-pressed="false">${esc(draft.learned.chip)}</button>` : ""}${REVISIT.map(([k, s]) =>
       `<button type="button" data-rv="${k}" aria-pressed="false">${esc(t(s))}</button>`).join("")}</div></fieldset>` +
     `<label>${esc(t("Ghi chú"))}<textarea id="note" rows="2" maxlength="2000"></textarea></label>` +
     positionPrompt() +
@@ -193,6 +197,14 @@ function warnIfAlreadyActivated(article, r, value) {
   article.querySelector(".ro").append(p); // hidden with the outcomes when nobody was met
 }
 
+/** "Nobody home": the learned time (hometime.js) is the default revisit, where there is one;
+ * not in a rejected visit being fixed, which keeps what it had. */
+function defaultRevisit(form, code) {
+  if (!code || !code.needs_revisit || draft.revisit || !draft.learned || draft.replaces) return;
+  draft.revisit = draft.learned;
+  press([...form.querySelectorAll("[data-rv]")], form.querySelector('[data-rv="learned"]'));
+}
+
 function wireForm(root, h) {
   const form = root.querySelector("#visit");
   const save = form.querySelector(".save");
@@ -207,6 +219,7 @@ function wireForm(root, h) {
       const code = state.codes.get(draft.outcome);
       form.classList.toggle("reached", !!(code && code.household_reached));
       save.disabled = false;
+      defaultRevisit(form, code);
     } else if (b.dataset.ro) {
       touch();
       const article = b.closest("[data-r]");
@@ -214,7 +227,8 @@ function wireForm(root, h) {
       setResidentOutcome(article, current && current.outcome === b.dataset.ro ? null : b.dataset.ro); // a second tap clears
     } else if (b.dataset.rv) {
       touch();
-      draft.revisit = draft.revisit && draft.revisit.kind === b.dataset.rv ? null : { kind: b.dataset.rv, label: b.textContent };
+      draft.revisit = draft.revisit && draft.revisit.kind === b.dataset.rv ? null
+        : b.dataset.rv === "learned" ? draft.learned : { kind: b.dataset.rv, label: b.textContent };
       press([...form.querySelectorAll("[data-rv]")], draft.revisit ? b : null);
     } else if (b.id === "addres") {
       residentForm(root.querySelector("#resform"), h, (r) => {

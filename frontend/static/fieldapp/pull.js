@@ -77,6 +77,7 @@ async function apply(body, incremental) {
   await yieldToPhone();
   const residents = table(body.residents);
   const visits = table(body.visits);
+  const home = new Map(table(body.home).map((row) => [row.household, row])); // hometime.js
   await yieldToPhone();
   const level = (body.campaign || state.campaign || {}).target_level || 2;
   const stores = ["meta", "turfs", "households", "walks", "residents", "visits", "sent"];
@@ -85,7 +86,7 @@ async function apply(body, incremental) {
     putHeader(tx, body);
     const removed = body.removed || {};
     await dropRemoved(writer, removed);
-    await putHouseholds(writer, households, residents, { incremental, level });
+    await putHouseholds(writer, households, residents, { incremental, level, home });
     for (const v of visits) {
       writer.vs.put(v);
       await writer.slice();
@@ -149,7 +150,7 @@ async function dropRemoved(writer, removed) {
 }
 
 /** The page's households, each with its summary over the residents it now has. */
-async function putHouseholds(writer, households, residents, { incremental, level }) {
+async function putHouseholds(writer, households, residents, { incremental, level, home }) {
   // A page carries every resident of each household it sends: that set replaces ours.
   const byHousehold = new Map(households.map((h) => [h.id, []]));
   for (const r of residents) byHousehold.get(r.household)?.push(r);
@@ -164,6 +165,7 @@ async function putHouseholds(writer, households, residents, { incremental, level
     const local = stored ? await replaceResidents(writer, h.id, fresh) : [];
     for (const r of fresh) writer.rs.put(r);
     h.sum = summarize(h, fresh.concat(local), level);
+    h.home = home.get(h.id) || null; // sent with its household: none means nothing learned
     writer.hs.put(h);
     await writer.slice();
   }

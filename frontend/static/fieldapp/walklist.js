@@ -10,6 +10,7 @@ import { state, walkOf, localVisits } from "./store.js";
 import { glance, revisitDue } from "./model.js";
 import { searchKey } from "./text.js";
 import { esc, view, painted } from "./ui.js";
+import { likelyNow } from "./hometime.js";
 
 const FILTERS = [
   ["all", "Tất cả"],
@@ -20,7 +21,8 @@ const FILTERS = [
 ];
 const STATUS = { not_visited: "Chưa đến", revisit: "Hẹn lại", visited: "Đã đến", done: mark("Xong") };
 // What the person chose stays chosen when they come back from a household.
-const ui = { turf: Number(localStorage.getItem("tn.turf")) || null, filter: "all", query: "", scroll: 0 };
+const ui = { turf: Number(localStorage.getItem("tn.turf")) || null, filter: "all", query: "", scroll: 0,
+  now: localStorage.getItem("tn.order") === "now" };
 let walk = []; // [{h, g}] of the open turf in walk order
 
 const capital = (s) => (s ? s[0].toUpperCase() + s.slice(1) : "");
@@ -43,11 +45,22 @@ function matches(entry, now, filter = ui.filter) {
   }
 }
 
+/** Worth knocking now: someone is likely home in this window and the work there is not done. */
+const goNow = ({ h, g }, now) => g.status !== "done" && likelyNow(h.home, now);
+
+/** "Nên đến bây giờ": those worth knocking now first, then the rest, each part in walk
+ * order (a stable partition), so the walk is broken once, not reshuffled. */
+function byNow(entries, now) {
+  const first = entries.filter((e) => goNow(e, now));
+  return first.concat(entries.filter((e) => !goNow(e, now)));
+}
+
 /** One household's row. `lazy`: laid out only once scrolled near (content-visibility),
  * for the rows off the first screen; the rows on it are drawn in a single pass. */
-function rowHtml({ h, g }, lazy) {
+function rowHtml({ h, g }, lazy, now) {
   return `<li${lazy ? ' class="cv"' : ""}><a class="hh s-${g.status}" href="#/h/${encodeURIComponent(h.id)}"><span class="addr">${esc(capital(h.address))}</span>` +
     `<span class="st">${esc(statusText(g))}</span>` +
+    (now && goNow({ h, g }, now) ? `<span class="now">${esc(t("Giờ này hay có người ở nhà"))}</span>` : "") +
     (h.sum.names ? `<span class="who">${esc(h.sum.names)}</span>` : "") +
     `<span class="meta">${h.sum.eligible ? esc(t("Kích hoạt {a}/{b}", { a: g.activated, b: h.sum.eligible })) : ""}` +
     `${h.sum.support ? ` <b class="sup">${esc(t("Hỗ trợ tại nhà"))}</b>` : ""}` +
@@ -66,7 +79,9 @@ function renderRows(keepScroll = 0) {
   // search does (households/search.py); the key is diacritics-free (text.js searchKey).
   const starts = searchKey(ui.query).split(" ").filter(Boolean)
     .map((w) => new RegExp(`(^|[^a-z0-9])${w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
-  const shown = walk.filter((e) => matches(e, now) && starts.every((re) => re.test(e.h.sum.key)));
+  const matching = walk.filter((e) => matches(e, now) && starts.every((re) => re.test(e.h.sum.key)));
+  const shown = ui.now ? byNow(matching, now) : matching;
+  const marked = ui.now ? now : null; // the "likely home now" line, in that order only
   const list = document.getElementById("walk");
   document.getElementById("shown").textContent = t("{n} hộ", { n: num(shown.length) });
   if (!shown.length) {
@@ -77,11 +92,11 @@ function renderRows(keepScroll = 0) {
   // is at least 64px high), and no more: every row drawn now delays the first paint.
   const first = Math.max(FIRST_ROWS, Math.ceil((keepScroll + innerHeight) / 64) + 2);
   const above = Math.max(0, first - Math.ceil(innerHeight / 64) - 2); // scrolled past
-  list.innerHTML = shown.slice(0, first).map((e, i) => rowHtml(e, i < above)).join("");
+  list.innerHTML = shown.slice(0, first).map((e, i) => rowHtml(e, i < above, marked)).join("");
   const mine = ++generation;
   const more = (from) => {
     if (mine !== generation || from >= shown.length || !list.isConnected) return;
-    list.insertAdjacentHTML("beforeend", shown.slice(from, from + SLICE).map((e) => rowHtml(e, true)).join(""));
+    list.insertAdjacentHTML("beforeend", shown.slice(from, from + SLICE).map((e) => rowHtml(e, true, marked)).join(""));
     setTimeout(() => more(from + SLICE), 0);
   };
   setTimeout(() => requestAnimationFrame(() => setTimeout(() => more(first), 0)), 0);
@@ -121,10 +136,13 @@ export async function showWalkList() {
       `<option value="${tf.id}"${tf.id === ui.turf ? " selected" : ""}>${esc(tf.name)}</option>`).join("")}</select>`
     : `<h1>${esc(state.turfs[0].name)}</h1>`;
   const counts = filterCounts();
+  const opened = new Date();
   root.innerHTML = turfPicker +
     `<input id="q" type="search" placeholder="${esc(t("Tìm tên hoặc địa chỉ"))}" value="${esc(ui.query)}" autocomplete="off">` +
     `<div class="chips filters" role="group" aria-label="${esc(t("Lọc"))}">${FILTERS.map(([k, label]) =>
       `<button type="button" data-f="${k}" aria-pressed="${k === ui.filter}">${esc(t(label))}<b>${num(counts[k])}</b></button>`).join("")}</div>` +
+    `<p class="row"><button type="button" id="order" class="ghost" aria-pressed="${ui.now}">${esc(t("Nên đến bây giờ"))}` +
+    `<b>${num(walk.filter((e) => goNow(e, opened)).length)}</b></button></p>` +
     `<p class="row"><span id="shown"></span><a class="button ghost" href="#/new">${esc(t("+ Thêm hộ mới"))}</a></p>` +
     `<ul id="walk" class="walk"></ul>`;
   renderRows(ui.scroll);
@@ -137,6 +155,12 @@ export async function showWalkList() {
     if (!f) return;
     ui.filter = f;
     root.querySelectorAll(".chips button").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.f === f)));
+    renderRows();
+  });
+  root.querySelector("#order").addEventListener("click", (e) => {
+    ui.now = !ui.now;
+    localStorage.setItem("tn.order", ui.now ? "now" : "walk");
+    e.currentTarget.setAttribute("aria-pressed", String(ui.now));
     renderRows();
   });
   root.querySelector("#turf")?.addEventListener("change", (e) => {

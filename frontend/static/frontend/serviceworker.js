@@ -15,7 +15,7 @@
 
 // The release: a name, then the hash of the app's files, stamped by
 // `python -m tests.e2e.app_files` (a test fails when the files changed and it did not).
-const VERSION = "2026.11.1-07e0eeff";
+const VERSION = "2026.11.1-32a5b760";
 const CACHE = `tungnha-fieldapp-${VERSION}`;
 const SHELL = "/app/";
 const STATIC = "/static/fieldapp/";
@@ -24,7 +24,8 @@ const STATIC = "/static/fieldapp/";
 const ASSETS = [
   "app.js", "app.css", "db.js", "outbox.js", "push.js", "sync.js", "pull.js", "store.js", "i18n.js", "text.js",
   "model.js", "ui.js", "walklist.js", "household.js", "residentform.js", "newhousehold.js",
-  "idnumber.js", "outboxview.js", "progress.js", "menu.js", "notice.js", "geo.js", "pullclient.js", "pullworker.js", "icon-192.png", "icon-512.png",
+  "idnumber.js", "outboxview.js", "progress.js", "menu.js", "notice.js", "geo.js", "pullclient.js", "pullworker.js", "hometime.js",
+  "icon-192.png", "icon-512.png",
 ].map((name) => STATIC + name).concat(["/static/frontend/icon.svg", "/manifest.json"]);
 
 // The release in the URL: imported scripts may come from the HTTP cache, and a worker of
