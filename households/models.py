@@ -275,6 +275,9 @@ class Resident(models.Model):
         _("VNeID mức 2"), max_length=16, choices=VneidStatus.choices, default=VneidStatus.NONE
     )
     client_uuid = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # When a roster import first listed this person (new or matched), set once: only people a
+    # roster listed can be "gone" from a later one; someone added at the door never is.
+    roster_listed_at = models.DateTimeField(_("có trong danh sách nhập từ"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
 

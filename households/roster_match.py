@@ -1,7 +1,9 @@
 """A roster read against the registry it refreshes (issue 16, item 4): rosters come again
 every week from the national population database, so a file is matched to the people
 already registered in the area and classified row by row as new, changed or unchanged,
-and the people of the area the file no longer lists are reported as "gone".
+and the people of the area the file no longer lists are reported as "gone" — only people a
+roster listed before (Resident.roster_listed_at): someone added at the door is not gone
+from a file that never had them.
 
 Only the import's area is searched (DESIGN.md §6: no answer may depend on data outside
 the user's scope): an ID number registered in another commune is no match here; the row is
@@ -19,6 +21,8 @@ memory for roster_write, and discarded by a preview.
 
 from collections import Counter
 from dataclasses import dataclass, field
+
+from django.utils import timezone
 
 from .fields import ADDRESS_PARTS
 from .models import Area, Household, ResidenceStatus, Resident
@@ -46,6 +50,9 @@ class Plan:
     group_ids: set[int] = field(default_factory=set)  # groups whose counts may move
     touched_ids: set[int] = field(default_factory=set)  # registered households written to or moved out of
     updated_lines: dict[int, Resident] = field(default_factory=dict)  # line -> the registered resident it changes
+    # Matched residents no roster had listed yet (added at the door, in the admin): marked
+    # listed by roster_write (roster_mark_listed); the new ones carry roster_listed_at already.
+    listed_ids: set[int] = field(default_factory=set)
 
 
 class _Registry:
@@ -83,13 +90,16 @@ class _Registry:
         return None
 
     def gone(self) -> list[Resident]:
-        return [r for r in self.residents if r.pk not in self.matched and r.residence_status not in GONE_STATUSES]
+        """Only people a roster listed before: someone added at the door is not "gone" from
+        a file that never had them."""
+        return [r for r in self.residents if r.pk not in self.matched and r.roster_listed_at is not None
+                and r.residence_status not in GONE_STATUSES]  # fmt: skip
 
 
 def roster_match(*, area: Area, rows: list[tuple[int, Resident, Household]], cells: dict[int, dict]) -> Plan:
     """Match the good rows of a file (line, parsed resident, its parsed household; `cells`:
     each line's cell texts by field) to the registry of `area`."""
-    registry, plan = _Registry(area), Plan()
+    registry, plan, now = _Registry(area), Plan(), timezone.now()
     matches = {}
     for line, resident, household in rows:
         resident.derive_fields()
@@ -99,10 +109,12 @@ def roster_match(*, area: Area, rows: list[tuple[int, Resident, Household]], cel
     for line, resident, household in rows:
         existing, home = matches[line], target[id(household)]
         if existing is None:
-            resident.household = home
+            resident.household, resident.roster_listed_at = home, now
             plan.new_residents.append(resident)
             plan.change[line] = "new"
             continue
+        if existing.roster_listed_at is None:
+            plan.listed_ids.add(existing.pk)
         changes = _resident_changes(existing, resident, cells[line])
         if existing.household_id != home.pk:
             old_address, old_group = registry.was[existing.household_id]

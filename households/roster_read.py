@@ -59,11 +59,25 @@ _ALIASES = {alias.replace("_", ""): name for name, (_, aliases) in _ALL.items() 
 HEADER_SEARCH_ROWS = 20
 
 _XLSX, _XLS = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
-# Characters no Vietnamese text contains: UTF-8 read as Windows-1252 ("BÃ¹i", "Nguyá»…n",
-# "Ä‘") leaves Latin-1 symbols and non-Vietnamese letters, and so does text typed in a
-# TCVN3 (ABC) font ("NguyÔn V¨n Hïng"); a file saved in a code page without Vietnamese
-# letters turns them into "?" inside a word ("Nguy?n").
-_MOJIBAKE = re.compile("[¡-¿ÄÅÆÇËÎÏÑÖ×ØÛÜÞßäåæçëîïñö÷øûüþÿ]|â€|[^\\W\\d_]\\?+[^\\W\\d_]")
+# Text saved in the wrong encoding, refused; real names in other Latin scripts (Müller, José,
+# François, Zoë, Łukasz) are not. Four signs: the symbols TCVN3 (ABC, .VnTime) puts for
+# Vietnamese letters ("NguyÔn V¨n Hïng": ¨ is ă) and that UTF-8 read as Windows-1252/1258
+# leaves ("BÃ¹i", "Tráº§n"), never in a name; a letter's UTF-8 bytes read as Windows-1252/1258
+# ("Ä‘" for đ, "Ã€" for À), checked by decoding them back; TCVN3's capitals inside a word
+# ("NguyÔn", "TrÇn", "ThÞ": Ô is ễ); and "?" inside a word ("Nguy?n", from a code page without
+# Vietnamese letters).
+_SYMBOLS = re.compile("[¡-¿×÷]|[^\\W\\d_]\\?+[^\\W\\d_]")
+_ANSI = ("cp1252", "cp1258")
+
+
+def _decoded(first: int, last: int) -> str:
+    return "".join({bytes([b]).decode(c, "ignore") for b in range(first, last + 1) for c in _ANSI})
+
+
+_CONT = re.escape(_decoded(0x80, 0xBF).replace("\xa0", "") + "".join(map(chr, range(0x80, 0xA0))))
+_UTF8_AS_ANSI = re.compile(f"[{re.escape(_decoded(0xC2, 0xDF))}][{_CONT}]"
+                           f"|[{re.escape(_decoded(0xE0, 0xEF))}][{_CONT}]{{2}}")
+_TCVN3_CAPITAL = re.compile("([^\\W\\d_])([\\u00c6-\\u00de])")
 # Totals and the signature block. "Tổng cộng" alone or before a number, not "Tống Công Minh".
 _FOOTER = re.compile(
     r"^(tong (cong|so)(\s+(nguoi|ho|nhan khau|cong dan))?\s*(:|\d|$)|tong\s*:|cong\s*:|nguoi lap|lap bieu|nguoi ky"
@@ -86,6 +100,8 @@ class Table:
     rows: list[tuple[int, list]] = field(default_factory=list)  # (line or sheet row, cells), data rows only
     header_line: int = 1
     kind: str = "csv"
+    # Each cell's header as shown (a two-row header's "Ngày sinh › Nam"), virtual columns included.
+    header_row: list[str] = field(default_factory=list)
 
 
 def header_key(header) -> str:
@@ -167,16 +183,41 @@ def _sheet_records(sheet) -> list[tuple[int, list]]:
     return records
 
 
+def _mojibake(text: str) -> re.Match | None:
+    """The first sign of a wrong encoding in `text` (see _SYMBOLS), or None."""
+    if match := _SYMBOLS.search(text):
+        return match
+    for match in _UTF8_AS_ANSI.finditer(text):
+        for codec in (*_ANSI, "latin-1"):  # latin-1: the bytes Windows-1252 leaves undefined (Đ's 0x90)
+            try:
+                match.group().encode(codec).decode("utf-8")
+            except UnicodeError:
+                continue
+            return match
+    return next((m for m in _TCVN3_CAPITAL.finditer(text) if m.group(1).islower()), None)
+
+
+class _MojibakeTest:
+    """The test as a pattern's search(), for callers that only search (the data-quality
+    board's names check, outreach.quality.clean, imports it as _MOJIBAKE)."""
+
+    search = staticmethod(_mojibake)
+
+
+_MOJIBAKE = _MojibakeTest()
+
+
 def _check_encoding(records) -> None:
     for line, cells in records:
         for cell in cells:
-            if isinstance(cell, str) and (match := _MOJIBAKE.search(cell)):
+            if isinstance(cell, str) and (match := _mojibake(cell)):
+                strange = match.group(match.lastindex or 0)  # TCVN3's capital, not the letter before it
                 raise RosterFileError(
                     _("Tệp bị sai bảng mã chữ Việt (dòng %(line)d có “%(text)s”, ký tự lạ “%(char)s”): tệp đã được "
                       "lưu hoặc chuyển đổi bằng bảng mã không phải Unicode (Windows-1258, TCVN3/ABC…). Không nhập "
                       "dòng nào. Hãy lấy lại tệp gốc và lưu dạng “Excel Workbook (.xlsx)” hoặc “CSV UTF-8 (Comma "
                       "delimited)”; chữ gõ bằng phông TCVN3 (.VnTime) phải chuyển sang Unicode trước (Unikey: "
-                      "Công cụ chuyển mã).") % {"line": line, "text": cell[:60], "char": match.group()}
+                      "Công cụ chuyển mã).") % {"line": line, "text": cell[:60], "char": strange}
                 )  # fmt: skip
 
 
@@ -203,7 +244,12 @@ def _find_header(records) -> Table:
     if index is None:  # name the missing columns against the likeliest header row
         index = max(range(min(len(records), HEADER_SEARCH_ROWS)), key=lambda i: len(_recognised(records[i][1])))
     line, header = records[index]
-    columns, headers, ignored = _columns([c if isinstance(c, str) else str(c or "") for c in header])
+    header = [c if isinstance(c, str) else str(c or "") for c in header]
+    shown, pairs = header, {}
+    if index + 1 < len(records) and (split := _sub_header(header, records[index + 1][1])) is not None:
+        header, shown, pairs = split
+        index += 1  # the sub-header row is no data row
+    columns, headers, ignored = _columns(header, derived={"birth", "sex"} if "birth" in pairs else set(pairs))
     rows = []
     for row_line, cells in records[index + 1 :]:
         filled = [c for c in cells if c not in (None, "")]
@@ -212,11 +258,15 @@ def _find_header(records) -> Table:
         if not rows and all(_COLUMN_NUMBERS.match(str(c).strip()) for c in filled):
             continue
         rows.append((row_line, cells))
-    return Table(columns=columns, headers=headers, ignored=ignored, rows=rows, header_line=line)
+    table = Table(columns=columns, headers=headers, ignored=ignored, rows=rows, header_line=line, header_row=shown)
+    if pairs:
+        _derive_pairs(table, pairs)
+    return table
 
 
-def _columns(header: list[str]) -> tuple[dict[str, int], dict[str, str], list[str]]:
-    """Field -> cell index, field -> header, and the headers nobody recognised (notes, "STT")."""
+def _columns(header: list[str], derived=()) -> tuple[dict[str, int], dict[str, str], list[str]]:
+    """Field -> cell index, field -> header, and the headers nobody recognised (notes, "STT").
+    `derived`: fields a two-row header gives in a pair of columns (_sub_header)."""
     columns, headers, ignored = {}, {}, []
     for index, cell in enumerate(header):
         key = header_key(cell)
@@ -229,9 +279,91 @@ def _columns(header: list[str]) -> tuple[dict[str, int], dict[str, str], list[st
                                   % {"column": _ALL[name][0], "first": header[columns[name]], "second": cell})
         else:
             columns[name], headers[name] = index, cell
-    missing = [f"“{COLUMNS[n][0]}”" for n in ("full_name", "birth") if n not in columns]
+    missing = [f"“{COLUMNS[n][0]}”" for n in ("full_name", "birth") if n not in columns and n not in derived]
     if not any(n in columns for n in ADDRESS_COLUMNS):
         missing.append(_("ít nhất một cột địa chỉ (địa chỉ, số nhà, ngõ/ngách/hẻm, đường/phố, toà nhà)"))
     if missing:
         raise RosterFileError(_("Thiếu cột: %(columns)s.") % {"columns": ", ".join(missing)})
     return columns, headers, ignored
+
+
+# A two-row header: "Ngày sinh" merged over "Nam" | "Nữ" (the date written in the man's or the
+# woman's column, as civil registers do), "Địa chỉ" over "Số nhà" | "Đường/phố". In read-only
+# mode a merged cell's value is in its first cell only, so a top value is carried rightwards
+# over the cells whose second row has a sub-header.
+_PAIR_FIELDS = ("birth", "sex")  # a parent split into Nam | Nữ: a date, or a mark, in one of the two
+_PAIR_SIDES = {"nam": "M", "nu": "F"}
+_NUMBER = re.compile(r"[\d\s./:-]+")
+
+
+def _alias(text) -> str | None:
+    return _ALIASES.get(header_key(text).replace("_", "")) if text else None
+
+
+def _sub_header(top: list[str], second: list) -> tuple[list[str], list[str], dict] | None:
+    """(the header to read, the header as shown, {parent field: (man's index, woman's
+    index)}) when `second` is a sub-header row under `top`, else None. A sub-header row has
+    only text, nothing under the name column (merged down from the top row) unless the name
+    is split too ("Họ và tên" over "Họ đệm" | "Tên"), and at least one sub-header the import
+    knows."""
+    width = max(len(top), len(second))
+    top = [c.strip() for c in top] + [""] * (width - len(top))
+    subs = [c.strip() if isinstance(c, str) else c for c in second] + [None] * (width - len(second))
+    name_index = _recognised(top).get("full_name")
+    under_name = subs[name_index] if name_index is not None else None
+    values = [c for c in subs if c not in (None, "")]
+    if any(not isinstance(c, str) or _NUMBER.fullmatch(c) for c in values) or under_name and not _alias(under_name):
+        return None  # a value (a number, a date, in a CSV too), or a name: a data row
+    header, shown, sides, parent = list(top), list(top), {}, ""
+    for index, (own, sub) in enumerate(zip(top, subs, strict=True)):
+        parent = own or parent
+        if not sub:
+            continue
+        shown[index] = f"{parent} › {sub}" if parent else sub
+        side = _PAIR_SIDES.get(header_key(sub))
+        if _alias(parent) in _PAIR_FIELDS and side:
+            sides.setdefault(_alias(parent), {})[side] = index
+            header[index] = ""  # read through the derived columns, not reported as ignored
+        elif _alias(sub):
+            header[index] = sub
+        elif not own:
+            header[index] = shown[index]  # an unknown sub-header under a group: ignored by its full name
+    pairs = {name: (found["M"], found["F"]) for name, found in sides.items() if len(found) == 2}
+    return (header, shown, pairs) if pairs or any(_alias(c) for c in subs) else None
+
+
+def _derive_pairs(table: Table, pairs: dict) -> None:
+    """Append to each row the birth and the sex a Nam | Nữ pair gives, as virtual columns the
+    rest of the import reads like any other. A date (or mark) in both columns of a pair is
+    passed on as both, so that the row is refused with the two values named. A sex column
+    of its own, when filled, wins over what a date's column says."""
+    width = max([len(table.header_row)] + [len(cells) for _, cells in table.rows])
+    own_sex = table.columns.get("sex") if "sex" not in pairs else None
+    derived = [name for name in _PAIR_FIELDS if name in pairs or name == "sex" and "birth" in pairs]
+    for offset, name in enumerate(derived):
+        table.columns[name] = width + offset
+        man, woman = pairs.get(name) or pairs["birth"]
+        table.headers.setdefault(name, f"{table.header_row[man]} / {table.header_row[woman]}")
+    table.header_row = [*table.header_row, *[""] * (width - len(table.header_row)),
+                        *[table.headers[name] for name in derived]]  # fmt: skip
+    for number, (line, cells) in enumerate(table.rows):
+        values = {}
+        for name in _PAIR_FIELDS:
+            if name not in pairs:
+                continue
+            given = {side: cells[i] for side, i in zip(("Nam", "Nữ"), pairs[name], strict=True)
+                     if i < len(cells) and cells[i] not in (None, "")}  # fmt: skip
+            if name == "birth":  # the date in one column says the sex; in both, it is refused
+                values["birth"] = next(iter(given.values())) if len(given) == 1 else " / ".join(
+                    f"{_shown(v)} ({side})" for side, v in given.items()) or None
+                values["sex"] = next(iter(given)) if len(given) == 1 else None
+            else:
+                values["sex"] = " / ".join(given) or values.get("sex")
+        if own_sex is not None and own_sex < len(cells) and cells[own_sex] not in (None, ""):
+            values["sex"] = cells[own_sex]
+        padded = [*cells, *[None] * (width - len(cells))]
+        table.rows[number] = (line, padded + [values.get(name) for name in derived])
+
+
+def _shown(value) -> str:
+    return value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else str(value)

@@ -47,7 +47,22 @@ def roster_write(plan: Plan) -> bool:
             resident.updated_at = now
         Resident.objects.bulk_update(plan.updated_residents, RESIDENT_WRITE, batch_size=CHUNK)
     duplicates_queue_bulk(residents=[r for r in plan.new_residents + plan.updated_residents if r.id_number])
+    roster_mark_listed(plan)
     return True
+
+
+def roster_mark_listed(plan: Plan) -> int:
+    """Mark the registered residents the file listed for the first time (plan.listed_ids:
+    people added at the door, then found on a roster) as listed, so that a later roster
+    without them reports them gone. Only rows still unmarked: the date is the first listing,
+    and an unchanged file writes nothing. Also called by the browser's import after a file
+    that changed nothing else (roster_write writes nothing then). Once per plan."""
+    ids, plan.listed_ids = sorted(plan.listed_ids), set()
+    now, marked = timezone.now(), 0
+    for start in range(0, len(ids), CHUNK):
+        marked += Resident.objects.filter(pk__in=ids[start : start + CHUNK], roster_listed_at__isnull=True).update(
+            roster_listed_at=now)
+    return marked
 
 
 def duplicates_queue_bulk(*, residents: list[Resident]) -> int:

@@ -17,7 +17,9 @@ from openpyxl.styles import Font
 
 from .models import Area, Household, Resident
 from .roster import RosterRejected, roster_import, roster_preview
+from .roster_match import GONE_STATUSES
 from .roster_read import COLUMNS, READ_COLUMNS, RosterFileError, read_roster
+from .roster_write import roster_confirm_gone, roster_mark_listed
 from .uploads import RosterUpload
 
 MAX_BYTES = 20 * 1024 * 1024  # a commune's roster is a few MB; beyond this it is not a roster
@@ -52,7 +54,8 @@ def _row_summary(row) -> dict:
 
 
 def _gone_summary(gone) -> list[dict]:
-    return [{"name": r.full_name, "address": r.household.address_display if r.household_id else ""}
+    """Each with its id, for the officer to confirm them moved or deceased (upload_confirm_gone)."""
+    return [{"id": r.pk, "name": r.full_name, "address": r.household.address_display if r.household_id else ""}
             for r in gone[:SHOWN_GONE]]  # fmt: skip
 
 
@@ -97,6 +100,7 @@ def upload_confirm(upload: RosterUpload) -> RosterUpload:
     try:
         with transaction.atomic():
             result = roster_import(area=upload.area, data=bytes(upload.data))
+            roster_mark_listed(result.plan)  # people matched by a file that changed nothing else
     except RosterRejected as exc:
         upload.status = RosterUpload.Status.FAILED
         upload.message = _("Danh sách sổ hộ đã thay đổi từ lúc kiểm tra: %(n)s dòng không còn hợp lệ. "
@@ -113,6 +117,27 @@ def upload_confirm(upload: RosterUpload) -> RosterUpload:
     upload.finished_at = timezone.now()
     upload.save(update_fields=["status", "message", "data", "summary", "finished_at"])
     return upload
+
+
+def upload_confirm_gone(*, upload: RosterUpload, resident_ids: list[int], status: str) -> list[Resident]:
+    """An officer confirms people this upload listed as gone as moved or deceased. Only those
+    on the upload's list and inside its area change (roster_confirm_gone), and only if not
+    confirmed gone already (moved or deceased: a repeated POST, or a tick on someone just
+    confirmed, changes nothing more; a correction is the admin's). The caller audits."""
+    listed = {g["id"]: g for g in upload.summary.get("gone", []) if "id" in g}
+    if upload.status not in (RosterUpload.Status.READY, RosterUpload.Status.DONE):
+        return []
+    candidates = Resident.objects.filter(upload.area.subtree("household__area"),
+                                         pk__in=[pk for pk in resident_ids if pk in listed])  # fmt: skip
+    wanted = list(candidates.exclude(residence_status__in=GONE_STATUSES).values_list("pk", flat=True))
+    if not wanted:
+        return []
+    changed = roster_confirm_gone(area=upload.area, resident_ids=wanted, status=status)
+    for resident in changed:
+        listed[resident.pk]["confirmed"] = status
+    if changed:
+        upload.save(update_fields=["summary"])
+    return changed
 
 
 def upload_claim_for_import(upload: RosterUpload) -> bool:
@@ -147,6 +172,8 @@ def error_copy(upload: RosterUpload) -> bytes:
     header = [""] * width
     for name, index in table.columns.items():
         header[index] = table.headers.get(name) or (COLUMNS | READ_COLUMNS)[name][0]
+    for index, text in enumerate(table.header_row[:width]):  # a two-row header's "Ngày sinh › Nam"
+        header[index] = header[index] or text
     book, sheet = _sheet(_("Danh sách"))
     sheet.append([_("Dòng"), *header, _("Lỗi / đã sửa")])
     for cell in sheet[1]:

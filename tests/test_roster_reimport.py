@@ -78,7 +78,8 @@ def test_a_refreshed_file_updates_adds_and_lists_the_gone(world):
         "Nguyễn Thị Mai": "new", "Phạm Đức Anh": "unchanged", "Vũ Văn Long": "new"}  # fmt: skip
     assert rows["Nguyễn Văn Hùng"].changes == {"phone": ("+84912345678", "+84912000999")}
     assert rows["Trần Thị Lan"].changes == {"full_name": ("Trần Thi Lan", "Trần Thị Lan")}
-    assert gone(preview, world) == ["Lê Thị Hoà", "Đặng Thị Thu"] and len(preview.gone) == 2 + 9
+    # The fixture's nine residents of group 1 were never on a roster: not "gone" from this one.
+    assert gone(preview, world) == ["Lê Thị Hoà", "Đặng Thị Thu"] and len(preview.gone) == 2
     assert [h.head_name for h in preview.households] == ["Vũ Văn Long"]
     assert Resident.objects.get(pk=hung.pk).phone == "+84912345678"  # the preview wrote nothing
     households, residents, visits = Household.objects.count(), Resident.objects.count(), Visit.objects.count()
@@ -87,7 +88,7 @@ def test_a_refreshed_file_updates_adds_and_lists_the_gone(world):
     resident_updates = [sql for sql in writes(queries.captured_queries) if sql.lstrip().upper().startswith("UPDATE")
                         and "households_resident" in sql.split("SET")[0]]  # fmt: skip
     assert len(resident_updates) == 1  # one bulk UPDATE for every changed resident
-    assert len(result.residents) == 2 and len(result.updated_residents) == 2 and len(result.gone) == 11
+    assert len(result.residents) == 2 and len(result.updated_residents) == 2 and len(result.gone) == 2
     assert Household.objects.count() == households + 1 and Resident.objects.count() == residents + 2
     hung.refresh_from_db()
     assert hung.phone == "+84912000999" and hung.vneid_level2 == "activated" and hung.household.turf == world.turf_a
@@ -156,8 +157,8 @@ def test_the_command_prints_the_refresh_and_the_gone(world, tmp_path):
     call_command("import_roster", str(path), "--area", world.group1.code, "--dry-run", stdout=out, stderr=StringIO())
     text = out.getvalue()
     assert "sẽ nhập 2 nhân khẩu" in text and "Sẽ cập nhật 2 người, 2 người không đổi." in text
-    # The fixture's nine residents of group 1 are not on the file either.
-    assert "11 người có trong sổ nhưng không có trong tệp" in text and "Lê Thị Hoà (1940)" in text
+    # The fixture's nine residents of group 1 are not on the file either, but no roster listed them.
+    assert "2 người có trong sổ nhưng không có trong tệp" in text and "Lê Thị Hoà (1940)" in text
 
 
 def test_an_officer_confirms_the_gone_inside_their_area_only(world):

@@ -11,16 +11,18 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from households.models import Area, AreaKind
+from households.models import Area, AreaKind, ResidenceStatus
 from households.tasks import roster_check_task, roster_import_task
 from households.upload_services import (
     INLINE_BYTES, MAX_BYTES, error_copy, template_xlsx, upload_check, upload_claim_for_import, upload_confirm,
-    upload_create,
+    upload_confirm_gone, upload_create,
 )  # fmt: skip
 from households.uploads import RosterUpload
 from outreach.access import Capability, area_scope
@@ -29,6 +31,8 @@ from outreach.audit.services import audit_change, audit_read
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AREA_CHOICES_MAX = 500
+GONE_STATUSES = {ResidenceStatus.MOVED.value, ResidenceStatus.DECEASED.value}
+GONE_CONFIRMABLE = (RosterUpload.Status.READY, RosterUpload.Status.DONE)  # as upload_confirm_gone
 
 
 def importer_required(view):
@@ -95,8 +99,43 @@ def detail(request, upload_id):
     if gone:  # registered people of the area, named on the page: a read of personal data
         audit_read(request=request, action=AuditAction.LIST_VIEW, area=upload.area, rows=len(gone),
                    fields=["full_name", "address"], detail={"list": "roster_gone", "file": upload.filename})  # fmt: skip
+    confirmed = request.GET.get("xac-nhan", "")
     return render(request, "roster/preview.html", {"upload": upload, "working": working, "s": upload.summary,
-                                                   "counts": upload.summary.get("counts", {})})  # fmt: skip
+                                                   "counts": upload.summary.get("counts", {}),
+                                                   "confirmed": int(confirmed) if confirmed.isdigit() else None,
+                                                   "can_confirm_gone": upload.status in GONE_CONFIRMABLE,
+                                                   "gone_open": any(g.get("id") and not g.get("confirmed")
+                                                                    for g in gone)})  # fmt: skip
+
+
+def _gone_choice(post) -> tuple[list[int], str]:
+    """(resident ids, status): one person's own button ("only" = "id:status"), or the ticked
+    ones with the button of a status. Anything malformed is no choice."""
+    if only := post.get("only", ""):
+        pk, _sep, status = only.partition(":")
+        ids = [pk]
+    else:
+        ids, status = post.getlist("resident"), post.get("status", "")
+    if status not in GONE_STATUSES:
+        return [], ""
+    return [int(pk) for pk in ids if pk.isdigit()], status
+
+
+@require_POST
+@importer_required
+def confirm_gone(request, upload_id):
+    """People the file no longer lists, confirmed moved away or deceased by the officer. Only
+    those this upload listed, inside its area (the user's scope); audited as one change."""
+    upload = _upload_of(request, upload_id)
+    ids, status = _gone_choice(request.POST)
+    with transaction.atomic():
+        changed = upload_confirm_gone(upload=upload, resident_ids=ids, status=status) if ids else []
+        if changed:
+            audit_change(user=request.user, action=AuditAction.CONFIRM_GONE, area=upload.area,
+                         object_type="households.resident", rows=len(changed), fields=["residence_status"],
+                         detail={"status": status, "residents": [r.pk for r in changed], "file": upload.filename},
+                         request=request)  # fmt: skip
+    return redirect(reverse("roster:detail", kwargs={"upload_id": upload.pk}) + f"?xac-nhan={len(changed)}#gone")
 
 
 @require_POST
