@@ -27,6 +27,8 @@ from outreach.access import Access, AreaScope, Capability, access_for
 from outreach.audit.models import AuditAction
 from outreach.audit.services import audit_read, report_fields
 from outreach.campaigns.selectors import campaigns_for_reports
+from outreach.config.db_router import replica_reads
+from outreach.config.replica_pin import pinned_to_primary
 from outreach.reports.navigation import (
     CampaignNotFound, area_breadcrumbs, audit_link_shown, campaign_choose, report_top_areas,
 )  # fmt: skip
@@ -79,7 +81,13 @@ def report_page(view):
         except CampaignNotFound:
             raise Http404 from None
         report = Report(access=access, scope=scope, area=area, campaign=campaign, campaigns=campaigns, today=timezone.localdate())
-        return view(request, report, *args, **kwargs)
+        # Who may read what was decided above, on the primary; the report's own figures may
+        # come from the replica (a few seconds behind), unless this user just changed
+        # something and must see it (outreach/config/db_router.py, replica_pin.py).
+        if pinned_to_primary(request):
+            return view(request, report, *args, **kwargs)
+        with replica_reads():
+            return view(request, report, *args, **kwargs)
 
     return wrapper
 

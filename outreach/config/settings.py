@@ -88,6 +88,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+if envstr("REPLICA_DATABASE_URL"):
+    # After the user is known; sets the read-your-writes cookie (outreach/config/replica_pin.py).
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                      "outreach.config.replica_pin.ReplicaPinMiddleware")  # fmt: skip
 
 ROOT_URLCONF = "outreach.config.urls"
 WSGI_APPLICATION = "outreach.config.wsgi.application"
@@ -127,6 +131,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several tabs and a runserver thread write at once; wait for the lock instead of
     # failing at once with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+# A PostgreSQL streaming replica for the report pages (outreach/config/db_router.py): only
+# reads inside replica_reads() go there, and a user who changed something in the last
+# REPLICA_PIN_SECONDS reads the primary (outreach/config/replica_pin.py). Unset: one database.
+REPLICA_PIN_SECONDS = envint("REPLICA_PIN_SECONDS", "10")
+if envstr("REPLICA_DATABASE_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        envstr("REPLICA_DATABASE_URL"), conn_max_age=envint("DB_CONN_MAX_AGE", "0"), conn_health_checks=True
+    )
+    # A standby that does not answer within 3 s is skipped (db_router.replica_reads).
+    DATABASES["replica"].setdefault("OPTIONS", {}).update(options="-c jit=off", connect_timeout=3)
+    # A test run with a replica configured reads the test database through "default".
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["outreach.config.db_router.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
