@@ -15,7 +15,7 @@
 
 // The release: a name, then the hash of the app's files, stamped by
 // `python -m tests.e2e.app_files` (a test fails when the files changed and it did not).
-const VERSION = "2026.11.1-07e0eeff";
+const VERSION = "2026.11.1-b81f0f42";
 const CACHE = `tungnha-fieldapp-${VERSION}`;
 const SHELL = "/app/";
 const STATIC = "/static/fieldapp/";
