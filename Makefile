@@ -53,6 +53,7 @@ bench: setup chromium
 	$(PY) bench/dashboards.py
 	$(PY) bench/fieldapp_budget.py
 	$(PY) bench/roster_import.py
+	$(PY) bench/ranking_national.py
 	$(PY) bench/peak.py
 	$(PY) bench/revisit.py
 

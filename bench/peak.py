@@ -115,13 +115,14 @@ def prepare(o) -> dict:
         visits = c.fetchone()[0]
     peak_seed.save(phones_file, fleet)
     facts = {"campaign": campaign_id, "scale": o.scale, "changes": log_facts["rows"], "head": log_facts["last_id"],
+             "xact": log_facts["xact"],
              "teams": fleet["teams"], "phones": len(fleet["phones"]), "user": fleet["phones"][0]["user"],
              "seed_s": round(seed_s, 1), "phones_s": round(phones_s, 1), "copy_s": round(copy_s, 1),
              "copy_rows_per_s": round(log_facts["rows"] / copy_s), "seed_visits": visits,
              "households": sum(len(h) for h in fleet["homes"].values())}  # fmt: skip
     facts_file.write_text(json.dumps(facts))
     rng = random.Random(5)
-    cursors = [f"c.{max(0, facts['head'] - rng.randrange(o.start_lag + 1))}" for _ in fleet["phones"]]
+    cursors = [f"x.{facts['xact']}.{max(0, facts['head'] - rng.randrange(o.start_lag + 1))}" for _ in fleet["phones"]]
     (procs.WORK / "cursors.json").write_text(json.dumps(cursors))
     log(f"change log: {facts['changes']:,} rows in {copy_s:.1f} s ({facts['copy_rows_per_s']:,} rows/s)")
     connection.close()
@@ -141,9 +142,9 @@ def in_process(facts: dict) -> tuple[dict, str]:
     if rows >= 1_000_000:
         lags["1m"] = 1_000_000
     lags[full_lag_name(rows)] = rows
-    out = pull_in_process(user_id=facts["user"], campaign_id=facts["campaign"], head=facts["head"], lags=lags,
-                          runs=300, lag_runs=7)  # fmt: skip
-    plan = pull_plan(user_id=facts["user"], campaign_id=facts["campaign"], cursor=facts["head"] - rows)
+    out = pull_in_process(user_id=facts["user"], campaign_id=facts["campaign"], xact=facts["xact"], head=facts["head"],
+                          lags=lags, runs=300, lag_runs=7)  # fmt: skip
+    plan = pull_plan(user_id=facts["user"], campaign_id=facts["campaign"], xact=facts["xact"], cursor=facts["head"] - rows)
     (procs.WORK / "pull-plan.txt").write_text(plan + "\n")
     connection.close()
     return out, plan

@@ -85,7 +85,7 @@ class CpuMeter:
         return {kind: round(sum(v - before[kind].get(pid, 0.0) for pid, v in after[kind].items()), 2) for kind in after}
 
 
-def _pull_timer(user, campaign_id: int):
+def _pull_timer(user, campaign_id: int, xact: int):
     from django.test import Client
 
     from outreach.accounts.services import device_token_issue
@@ -95,7 +95,7 @@ def _pull_timer(user, campaign_id: int):
 
     def pull(cursor: int) -> tuple[float, dict]:
         started = time.perf_counter()
-        response = client.get("/api/v1/sync/pull", {"campaign": campaign_id, "cursor": f"c.{cursor}"})
+        response = client.get("/api/v1/sync/pull", {"campaign": campaign_id, "cursor": f"x.{xact}.{cursor}"})
         elapsed = time.perf_counter() - started
         if response.status_code != 200:
             raise RuntimeError(f"in-process pull: HTTP {response.status_code} {response.content[:200]!r}")
@@ -104,7 +104,7 @@ def _pull_timer(user, campaign_id: int):
     return pull
 
 
-def pull_in_process(*, user_id: int, campaign_id: int, head: int, lags: dict[str, int], runs: int,
+def pull_in_process(*, user_id: int, campaign_id: int, xact: int, head: int, lags: dict[str, int], runs: int,
                     lag_runs: int) -> dict:  # fmt: skip
     """`pull_empty_server_ms`: median of `runs` pulls with the cursor at the head of the log
     (nothing new); `pull_lag_ms_<name>`: median of `lag_runs` first pages of a pull whose
@@ -112,7 +112,7 @@ def pull_in_process(*, user_id: int, campaign_id: int, head: int, lags: dict[str
     phone's: the answer is as empty, the reading behind it is not)."""
     from django.contrib.auth import get_user_model
 
-    pull = _pull_timer(get_user_model().objects.get(id=user_id), campaign_id)
+    pull = _pull_timer(get_user_model().objects.get(id=user_id), campaign_id, xact)
     for _ in range(5):
         pull(head)  # warm: connection, statement caches, the pages of the indexes
     times = [pull(head)[0] for _ in range(runs)]
@@ -125,14 +125,14 @@ def pull_in_process(*, user_id: int, campaign_id: int, head: int, lags: dict[str
     return out
 
 
-def pull_plan(*, user_id: int, campaign_id: int, cursor: int) -> str:
+def pull_plan(*, user_id: int, campaign_id: int, xact: int, cursor: int) -> str:
     """EXPLAIN (ANALYZE, BUFFERS) of the change-log query of an incremental pull, as the
     server runs it (the queryset of outreach.sync.pull, captured from the test client)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from django.contrib.auth import get_user_model
 
-    pull = _pull_timer(get_user_model().objects.get(id=user_id), campaign_id)
+    pull = _pull_timer(get_user_model().objects.get(id=user_id), campaign_id, xact)
     with CaptureQueriesContext(connection) as queries:
         pull(cursor)
     sql = next((q["sql"] for q in queries.captured_queries if "outreach_syncchange" in q["sql"]

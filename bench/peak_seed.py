@@ -174,7 +174,11 @@ def seed_changelog(*, rows: int, campaign_id: int, seed: int = 17) -> dict:
                 copy.write(chunk)
         cursor.execute("SELECT coalesce(max(id), 0), count(*) FROM outreach_syncchange")
         last, total = cursor.fetchone()
-    return {"first_id": before + 1, "last_id": last, "rows": total, "old_campaigns": old}
+        # One COPY, one transaction: every seeded row carries its xact. A cursor "lag rows
+        # behind the head" is (that xact, head - lag).
+        cursor.execute("SELECT xact FROM outreach_syncchange WHERE id = %s", [last])
+        xact = cursor.fetchone()[0]
+    return {"first_id": before + 1, "last_id": last, "rows": total, "old_campaigns": old, "xact": xact}
 
 
 def save(path, data: dict) -> None:

@@ -24,14 +24,15 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import formats, timezone, translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from .fields import ADDRESS_PARTS
 from .idnumber import id_number_birth_year, id_number_sex, validate_id_number
+from .model_limits import fits
 from .models import Area, Household, Resident
 from .roster_address import split_address
-from .roster_cells import CELL_STEPS, cell_text, id_text
+from .roster_cells import CELL_STEPS, cell_text, id_text, roster_today
 from .roster_match import Plan, roster_match
 from .roster_read import COLUMNS, RosterFileError, Table, read_roster
 from .roster_write import roster_write
@@ -116,17 +117,17 @@ def _messages(exc: ValidationError, model) -> str:
     )  # fmt: skip
 
 
-def _parse_row(row: dict, groups) -> tuple[Resident, dict, Area, list[str]]:
-    """One record (raw cells by field) to an unsaved resident, its address parts, its group and
-    the notes on what was repaired, or ValueError with every problem of the row joined, so the
-    officer fixes the row in one pass. Each cell is interpreted once."""
+def _parse_row(row: dict, texts: dict, groups) -> tuple[Resident, dict, Area, list[str]]:
+    """One record (raw cells by field, and each as text) to an unsaved resident, its address
+    parts, its group and the notes on what was repaired, or ValueError with every problem of
+    the row joined, so the officer fixes the row in one pass. Each cell is interpreted once."""
     problems, notes = [], []
-    names = (cell_text(row.get(name)) for name in ("family_names", "full_name"))  # "Họ và tên đệm" | "Tên"
+    names = (texts.get(name) for name in ("family_names", "full_name"))  # "Họ và tên đệm" | "Tên"
     resident = Resident(full_name=" ".join(filter(None, names)))
     if not resident.full_name:
         problems.append(_("Thiếu họ và tên."))
     for name, parse in CELL_STEPS.items():
-        if cell_text(row.get(name)):
+        if texts.get(name):
             try:
                 value = parse(row[name])
             except (ValueError, ValidationError) as exc:
@@ -139,12 +140,12 @@ def _parse_row(row: dict, groups) -> tuple[Resident, dict, Area, list[str]]:
                 notes += [value[1]] if value[1] else []
             else:
                 setattr(resident, name, value)
-    if cell_text(row.get("id_number")):
+    if texts.get("id_number"):
         problems += _parse_id(resident, row["id_number"], notes)
-    elif not cell_text(row.get("birth")):
+    elif not texts.get("birth"):
         problems.append(_("Thiếu ngày sinh (và không có số định danh để suy ra năm sinh)."))
-    address = _address(row, problems)
-    group = groups(cell_text(row.get("group")))
+    address = _address(row, texts, problems)
+    group = groups(texts.get("group", ""))
     if isinstance(group, str):
         problems.append(group)
     if problems:
@@ -158,12 +159,12 @@ def _parse_id(resident: Resident, value, notes: list[str]) -> list[str]:
         text, note = id_text(value)
         resident.id_number = validate_id_number(text, birth_year=resident.birth_year, sex=resident.sex or None)
         year = id_number_birth_year(resident.id_number)
-        if year > timezone.localdate().year:
+        if year > roster_today().year:
             raise ValidationError("", code="id_future")
     except ValueError as exc:
         return [str(exc)]
     except ValidationError as exc:
-        if exc.code not in ("id_birth_year", "id_future") or id_number_birth_year(text) <= timezone.localdate().year:
+        if exc.code not in ("id_birth_year", "id_future") or id_number_birth_year(text) <= roster_today().year:
             return exc.messages
         resident.id_number = None  # the check against the birth date is moot: the number is impossible
         return [_("Số định danh %(value)s ghi năm sinh %(year)d, một năm chưa tới: số định danh sai.")
@@ -174,14 +175,14 @@ def _parse_id(resident: Resident, value, notes: list[str]) -> list[str]:
     return []
 
 
-def _address(row: dict, problems: list[str]) -> dict[str, str]:
+def _address(row: dict, texts: dict, problems: list[str]) -> dict[str, str]:
     """The address parts: their own columns, filled from a one-cell address where empty."""
-    address = {name: cell_text(row.get(name)) for name in ADDRESS}
+    address = {name: texts.get(name, "") for name in ADDRESS}
     for name in ("address", *ADDRESS):  # "12/5" typed into a General column becomes 12 May
         if isinstance(row.get(name), datetime.date):
             problems.append(_("Excel đã đổi địa chỉ thành ngày tháng (“%(value)s”): định dạng cột địa chỉ là Văn "
                               "bản (Text) rồi gõ lại.") % {"value": cell_text(row[name])})  # fmt: skip
-    text = cell_text(row.get("address"))
+    text = texts.get("address")
     if text:
         split = split_address(text)
         if not any(split.values()):
@@ -265,7 +266,7 @@ def _rows_by_household(table: Table, groups):
         preview = RowPreview(line, {name: cell_text(value) for name, value in row.items()})
         previews.append(preview)
         try:
-            resident, address, group, preview.notes = _parse_row(row, groups)
+            resident, address, group, preview.notes = _parse_row(row, preview.values, groups)
         except ValueError as exc:
             errors.append(RowError(line, str(exc)))
             continue
@@ -283,7 +284,9 @@ def _rows_by_household(table: Table, groups):
                                                                                   "line": people[person]}))
             continue
         people[person] = line
-        household, first = households.setdefault(key, (Household(area=group, **address), line))
+        if key not in households:
+            households[key] = (Household(area=group, **address), line)
+        household, first = households[key]
         known = {n: getattr(household, n) for n in ADDRESS}
         if code and (household.area != group or any(known.values()) and any(address.values()) and address != known):
             errors.append(RowError(line, _("Mã hộ “%(code)s” đã ghi tổ hoặc địa chỉ khác ở dòng %(line)d.")
@@ -303,6 +306,8 @@ def _check_households(households: dict) -> list[RowError]:
     errors = []
     for household, line in households.values():
         household.derive_fields()
+        if fits(household, exclude=("area", "turf")):
+            continue
         try:
             household.full_clean(exclude=["area", "turf"])
         except ValidationError as exc:
@@ -314,6 +319,8 @@ def _check_households(households: dict) -> list[RowError]:
 def _check_residents(rows: list[tuple[int, Resident, Household]]) -> list[RowError]:
     errors = []
     for line, resident, _household in rows:  # the model's field rules as a backstop (lengths, choices)
+        if fits(resident, exclude=("household", "id_number")):
+            continue
         try:
             # Not full_clean: Resident.clean() would check the ID number and normalise the phone
             # a second time, and both were done, once, by _parse_row.

@@ -10,10 +10,12 @@ roster._parse_row applies, each cell once.
 
 import datetime
 import re
+import time
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from .models import ResidenceStatus, Sex
 from .phones import normalize_phone, phone_display, phone_is_mobile
@@ -33,8 +35,22 @@ _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?: 0?0:00(?::00)?)?$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 
+_TODAY = [-1.0, None]
+
+
+def roster_today() -> datetime.date:
+    """timezone.localdate(), read at most once a second: the rows of one file are checked
+    against the same day, and reading the current time zone per row was a tenth of a row."""
+    now = time.monotonic()
+    if now - _TODAY[0] > 1:
+        _TODAY[:] = [now, timezone.localdate()]
+    return _TODAY[1]
+
+
 def cell_text(value) -> str:
     """Any cell as text: 12.0 is "12", a date is dd/mm/yyyy, nothing is ""."""
+    if type(value) is str:  # nearly every cell: roster_read gives text cells in NFC already
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -49,7 +65,7 @@ def cell_text(value) -> str:
 def birth_text(value) -> str:
     """A date cell or a serial number as dd/mm/yyyy; a year typed as a number stays a year."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        today = timezone.localdate()
+        today = roster_today()
         if value == int(value) and 1900 <= value <= today.year:
             return str(int(value))
         # Serials below today's year would be 1900-1905 (and clash with years): not a birth date.
@@ -99,7 +115,7 @@ def phone_numbers(value) -> tuple[str, str]:
 
 
 def _parse_birth(text: str) -> tuple[datetime.date | None, int | None]:
-    today = timezone.localdate()
+    today = roster_today()
     if re.fullmatch(r"\d{4}", text):
         year = int(text)
         if not 1900 <= year <= today.year:
@@ -137,9 +153,10 @@ def _flag(text: str, column: str) -> bool:
 
 CELL_STEPS = {  # field -> its cell to the value set on the resident (phone: with a note)
     "birth": lambda v: _parse_birth(birth_text(v)),
-    "sex": lambda v: _lookup(_SEX, cell_text(v), _("Giới tính"), _("Nam / Nữ")),
-    "residence_status": lambda v: _lookup(_STATUS, cell_text(v), _("Tình trạng cư trú"),
-                                          _("thường trú / tạm trú / KT2 / đã chuyển đi / đã mất")),
+    # The column's name and the accepted values are translated only for a message (lazily).
+    "sex": lambda v: _lookup(_SEX, cell_text(v), _l("Giới tính"), _l("Nam / Nữ")),
+    "residence_status": lambda v: _lookup(_STATUS, cell_text(v), _l("Tình trạng cư trú"),
+                                          _l("thường trú / tạm trú / KT2 / đã chuyển đi / đã mất")),
     "phone": phone_numbers,
     **{flag: (lambda v, flag=flag: _flag(cell_text(v), flag)) for flag in ("elderly_alone", "disabled", "sick")},
 }  # fmt: skip

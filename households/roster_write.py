@@ -11,10 +11,11 @@ phones' delta pull reads it.
 from django.db import connection, transaction
 from django.utils import timezone
 
+from .bulk_copy import bulk_insert
 from .fields import ADDRESS_PARTS
 from .models import Area, Household, PossibleDuplicate, ResidenceStatus, Resident
 from .roster_match import RESIDENT_CELLS, Plan
-from .services import resident_update, residents_bulk_create
+from .services import resident_update
 
 HOUSEHOLD_WRITE = (*ADDRESS_PARTS, "address_text", "address_key", "walk_key", "head_name", "area", "turf",
                    "updated_at")  # fmt: skip
@@ -23,23 +24,19 @@ CHUNK = 500  # SQLite caps the parameters of a query
 
 
 def roster_write(plan: Plan) -> bool:
-    """Write the plan; False (and not one query) when it changes nothing."""
+    """Write the plan; False when it changes nothing the registry shows (then the only write
+    is marking people a roster lists for the first time, and none for a file seen before)."""
     if not (plan.new_households or plan.updated_households or plan.new_residents or plan.updated_residents):
+        roster_mark_listed(plan)
         return False
     now = timezone.now()
-    if plan.new_households:
-        if connection.features.can_return_rows_from_bulk_insert:
-            Household.objects.bulk_create(plan.new_households, batch_size=1000)
-        else:  # no RETURNING: the residents need the households' ids
-            for household in plan.new_households:
-                household.save()
+    bulk_insert(Household, plan.new_households)  # the residents need their households' ids
     if plan.updated_households:
         for household in plan.updated_households:
             household.derive_fields()
             household.updated_at = now
         Household.objects.bulk_update(plan.updated_households, HOUSEHOLD_WRITE, batch_size=CHUNK)
-    if plan.new_residents:
-        residents_bulk_create(residents=plan.new_residents)
+    bulk_insert(Resident, plan.new_residents)  # derived by roster_match, which keyed them
     if plan.updated_residents:
         for resident in plan.updated_residents:
             resident.household_id = resident.household.pk  # a household inserted above
@@ -71,10 +68,16 @@ def duplicates_queue_bulk(*, residents: list[Resident]) -> int:
     typed at the door is. The import's answer does not depend on it (no oracle)."""
     numbers = sorted({r.id_number for r in residents})
     holders: dict[str, list[int]] = {}
-    for start in range(0, len(numbers), CHUNK):
-        found = Resident.objects.filter(id_number__in=numbers[start : start + CHUNK]).values_list("pk", "id_number")
-        for pk, number in found:
-            holders.setdefault(number, []).append(pk)
+    if connection.vendor == "postgresql":  # one query, answering only the numbers held more than once
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id_number, array_agg(id) FROM households_resident WHERE id_number = ANY(%s) "
+                           "GROUP BY id_number HAVING count(*) > 1", [numbers])  # fmt: skip
+            holders = dict(cursor.fetchall())
+    else:
+        for start in range(0, len(numbers), CHUNK):
+            found = Resident.objects.filter(id_number__in=numbers[start : start + CHUNK]).values_list("pk", "id_number")
+            for pk, number in found:
+                holders.setdefault(number, []).append(pk)
     pairs = [PossibleDuplicate(resident=r, other_id=pk) for r in residents for pk in holders.get(r.id_number, [])
              if pk != r.pk]  # fmt: skip
     if pairs:

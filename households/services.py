@@ -6,6 +6,7 @@ import uuid
 
 from django.db import transaction
 
+from .bulk_copy import bulk_insert
 from .fields import HOUSEHOLD, RESIDENT
 from .models import Area, Household, PossibleDuplicate, Resident, Turf
 
@@ -74,4 +75,4 @@ def residents_bulk_create(*, residents: list[Resident]) -> list[Resident]:
     """Insert residents that were already validated (the roster import, the demo data)."""
     for resident in residents:
         resident.derive_fields()
-    return Resident.objects.bulk_create(residents, batch_size=1000)
+    return bulk_insert(Resident, residents)

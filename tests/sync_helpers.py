@@ -63,3 +63,13 @@ def statuses(response) -> list[str]:
 def later(minutes: int) -> str:
     base = datetime.datetime.fromisoformat(DEVICE_TIME)
     return (base + datetime.timedelta(minutes=minutes)).isoformat()
+
+
+def nothing_new(body: dict, cursor: str) -> bool:
+    """A pull that brought nothing: no rows, no more pages, and a cursor at or past the one
+    asked with (an empty pull moves it up to the log's horizon, never back)."""
+    assert set(body) == {"cursor", "has_more"}, sorted(body)
+    assert body["has_more"] is False
+    place = [tuple(int(n) for n in c.split(".")[1:]) for c in (body["cursor"], cursor)]
+    assert body["cursor"].startswith("x.") and place[0] >= place[1], (body["cursor"], cursor)
+    return True

@@ -58,7 +58,8 @@ def test_it_lists_every_answer_of_the_sync_views_with_its_codes(document):
     push_answers = paths["/api/v1/sync/push"]["post"]["responses"]
     pull_answers = paths["/api/v1/sync/pull"]["get"]["responses"]
     assert sorted(push_answers) == ["200", "400", "401", "403", "413", "503"]
-    assert sorted(pull_answers) == ["200", "400", "401", "403", "404", "503"]
+    assert sorted(pull_answers) == ["200", "400", "401", "403", "404", "410", "503"]
+    assert _codes(document, pull_answers["410"]) == list(errors.PULL_GONE)
     assert _codes(document, push_answers["400"]) == list(errors.PUSH_BAD_REQUEST)
     assert _codes(document, push_answers["413"]) == list(errors.PUSH_TOO_LARGE)
     assert _codes(document, pull_answers["400"]) == list(errors.PULL_BAD_REQUEST)
@@ -94,9 +95,13 @@ def test_it_publishes_the_cursor_pattern_the_pull_parses():
     import re
 
     pattern = re.compile(pull.CURSOR_PATTERN)
-    for cursor in ("c.0", "c.123", "f.12.3400", f"c.{items.MAX_ID}"):
+    for cursor in ("x.0.0", "x.123.4", "g.12.0.3400", f"x.{items.MAX_ID}.{items.MAX_ID}"):
         assert pattern.match(cursor) and pull.Cursor.parse(cursor) is not None
-    for cursor in ("c.-1", "c.٥", "x.1", "c.1.2", "c." + "1" * 20):
+    for cursor in ("c.0", "c.123", "f.12.3400"):  # the old protocol's: well-formed, expired
+        assert pattern.match(cursor)
+        with pytest.raises(pull.CursorExpired):
+            pull.Cursor.parse(cursor)
+    for cursor in ("x.-1.0", "x.٥.0", "y.1.2", "x.1", "g.1.2", "c.1.2", "x.1." + "1" * 20):
         assert not pattern.match(cursor)
         with pytest.raises(pull.BadCursor):
             pull.Cursor.parse(cursor)

@@ -4,7 +4,7 @@ never read as another value; then the same phone's next pull, done right, still 
 
 import pytest
 
-from .sync_helpers import client_for
+from .sync_helpers import client_for, nothing_new
 from .test_sync_pull import pull
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,8 @@ CURSORS = {
     "full download, negative household": "f.1.-1",
     "full download, household past bigint": f"f.1.{2**63}",
     "too many parts": "c.1.2",
-    "unknown kind": "x.1",
+    "unknown kind": "y.1",
+    "caught-up cursor without its change": "x.1",
     "no number": "c.",
     "bare number": "5",
     "NUL": "\x00",
@@ -72,8 +73,19 @@ def test_it_still_takes_the_cursors_it_writes(world, monkeypatch):
     monkeypatch.setattr("outreach.sync.pull.PAGE_SIZE", 2)
     client = client_for(world.alice)
     first = pull(client)
-    assert first["cursor"].startswith("f.") and first["has_more"]
+    assert first["cursor"].startswith("g.") and first["has_more"]
     second = pull(client, first["cursor"])
-    assert second["cursor"].startswith("c.") and not second["has_more"]
-    assert pull(client, second["cursor"]) == {"cursor": second["cursor"], "has_more": False}
-    assert pull(client, "c.0")["cursor"].startswith("c.")  # a phone that has seen no change yet
+    assert second["cursor"].startswith("x.") and not second["has_more"]
+    assert nothing_new(pull(client, second["cursor"]), second["cursor"])
+    assert pull(client, "x.0.0")["cursor"].startswith("x.")  # a phone that has seen no change yet
+
+
+@pytest.mark.parametrize("cursor", ["c.0", "c.123456", "f.12.3400"])
+def test_it_tells_a_phone_with_an_old_protocols_cursor_to_download_again(world, cursor):
+    """c.N and f.N.H counted change ids under the old lock; the log now counts transactions,
+    so such a cursor cannot be answered safely: 410 cursor_expired, and the phone's full
+    download that follows works."""
+    client = client_for(world.alice)
+    _assert_refused(client.get("/api/v1/sync/pull", {"cursor": cursor}), 410, "cursor_expired")
+    body = pull(client)
+    assert body["households"]["rows"] and body["cursor"].startswith("x.")

@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 
 from outreach.models import SyncChange
-from outreach.sync.pull import changes_after, sync_pull, Cursor
+from outreach.sync.changes import log_horizon
+from outreach.sync.pull import Cursor, changes_after, sync_pull
 from outreach.access import field_scope
 
 from .fixtures import build_world
@@ -39,7 +40,7 @@ def test_an_incremental_pull_reads_the_users_changes_not_the_citys(world):
 
     scope = field_scope(user=world.alice, campaign_id=world.campaign.id)
     query = changes_after(world.campaign, list(scope.turf_team), list(scope.team_ids), world.alice.id,
-                          cursor.change_id)[:500]  # fmt: skip
+                          (cursor.xact, cursor.after), *log_horizon())[:500]  # fmt: skip
     sql, params = query.query.sql_with_params()
     with connection.cursor() as c:
         c.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import audit_views, edition_views, views
+from . import audit_views, edition_views, ranking_views, views
 
 app_name = "reports"
 
@@ -11,7 +11,7 @@ urlpatterns = [
     path("nhat-ky.xlsx", audit_views.audit_export, {"fmt": "xlsx"}, name="audit_xlsx"),
     path("nhat-ky.csv", audit_views.audit_export, {"fmt": "csv"}, name="audit_csv"),
     path("<int:area_id>/", views.progress, name="progress"),
-    path("<int:area_id>/xep-hang/", views.ranking, name="ranking"),
+    path("<int:area_id>/xep-hang/", ranking_views.ranking, name="ranking"),
     path("<int:area_id>/bao-cao-nhanh/", views.chat, name="chat"),
     path("<int:area_id>/bao-cao-nhanh.txt", views.chat_text, name="chat_text"),
     path("<int:area_id>/ban-tin/", edition_views.editions, name="editions"),

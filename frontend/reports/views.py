@@ -36,7 +36,6 @@ from outreach.reports.chat_report import chat_report
 from outreach.reports.forecast import forecast_quota
 from outreach.reports.lists import SPECS, Column, list_filter_choices, list_queryset, list_row, list_spec
 from outreach.reports.progress import daily_series, progress_for_area
-from outreach.reports.ranking import SORT_KEYS, area_ranking, sort_rows, turf_ranking
 from outreach.models import Campaign, ResidentState
 
 from . import exports
@@ -176,43 +175,6 @@ def _with_now(series, attr: str, figures, today: datetime.date) -> list[tuple[da
     else:
         points += [(p.day, getattr(p, attr)) for p in series if p.day >= today]
     return points
-
-
-@report_page
-def ranking(request, report: Report):
-    if report.campaign is None:
-        return _no_campaign(request, report, "ranking")
-    area, campaign = report.area, report.campaign
-    turfs = area.kind == AreaKind.GROUP
-    if turfs:
-        table = turf_ranking(group=area, campaign=campaign, today=report.today)
-    else:
-        table = area_ranking(area=area, campaign=campaign, today=report.today)
-    sort = request.GET.get("sort", "rank")
-    if sort not in SORT_KEYS:
-        sort = "rank"
-    direction = request.GET.get("dir", "asc" if sort in ("rank", "name") else "desc")
-    if direction not in ("asc", "desc"):
-        direction = "asc"
-    rows = sort_rows(table.rows, key=sort, descending=direction == "desc")
-
-    def sort_link(key: str) -> str:
-        default = "asc" if key in ("rank", "name") else "desc"
-        flipped = {"asc": "desc", "desc": "asc"}[direction]
-        params = {"sort": key, "dir": flipped if key == sort else default}
-        if report.campaign:
-            params["campaign"] = report.campaign.id
-        return "?" + urlencode(params)
-
-    headers = [(key, label, sort_link(key), direction if key == sort else "") for key, label in (
-        ("rank", _("Hạng")), ("name", _("Đơn vị") if not turfs else _("Khu vực")),
-        ("pct", _("% chỉ tiêu kích hoạt") if not turfs else _("% kích hoạt / người đủ tuổi")),
-        ("activated", _("Đã kích hoạt")), ("eligible", _("Người từ 14 tuổi")), ("change", _("Tăng so với tuần trước")),
-    )]  # fmt: skip
-    return render(request, "reports/ranking.html", _context(
-        request, report, tab="ranking", title=_("Xếp hạng"), table=table, rows=rows, turfs=turfs,
-        headers={k: (label, link, state) for k, label, link, state in headers}, sort=sort, direction=direction,
-    ))  # fmt: skip
 
 
 def _filters_for(request, report: Report, spec):

@@ -141,6 +141,7 @@ PushBadRequest = _refusal("PushBadRequest", errors.PUSH_BAD_REQUEST)
 PushTooLarge = _refusal("PushTooLarge", errors.PUSH_TOO_LARGE)
 PullBadRequest = _refusal("PullBadRequest", errors.PULL_BAD_REQUEST)
 PullNotFound = _refusal("PullNotFound", errors.PULL_NOT_FOUND)
+PullGone = _refusal("PullGone", errors.PULL_GONE)
 SignedOut = _refusal("SignedOut", errors.SIGNED_OUT)
 Unavailable = _refusal("Unavailable", errors.UNAVAILABLE)
 
@@ -210,4 +211,4 @@ class PullResponse(serializers.Serializer):
                                 "and starts over when the session is someone else's")
 
 
-PULL_RESPONSES = {200: PullResponse, 400: PullBadRequest, 404: PullNotFound, **_SHARED}
+PULL_RESPONSES = {200: PullResponse, 400: PullBadRequest, 404: PullNotFound, 410: PullGone, **_SHARED}

@@ -163,6 +163,6 @@ def audit_pull(*, request, body: dict) -> AuditEvent | None:
         user_id=user.pk, username=user.get_username(), ip=origin.ip, device=origin.device, action=AuditAction.PULL,
         rows=len(residents["rows"]), fields=sorted(set(pull_fields(residents=residents))),
         detail={"households": len(households["rows"]),
-                "download": "changes" if str(request.GET.get("cursor") or "").startswith("c.") else "full"},
+                "download": "changes" if str(request.GET.get("cursor") or "").startswith("x.") else "full"},
         **columns,
     )  # fmt: skip

@@ -13,13 +13,13 @@ from ..editions.models import ChatEdition, EditionHours
 from ..hometime.models import HomeWindowCount
 from ..quality.models import QualityDecision
 from ..rollups.models import AreaDailySnapshot, AreaRollup, RollupDirty
-from ..sync.models import SyncChange, SyncClock
+from ..sync.models import SyncChange
 from ..turfs.models import Assignment, Team, TeamMembership
 from ..visits.models import HouseholdState, ResidentState, Visit, VisitResidentOutcome
 
 __all__ = [
     "DeviceToken", "SignInFailure", "WebSession",
-    "Campaign", "OutcomeCode", "OutcomeScope", "Quota", "AreaDailySnapshot", "AreaRollup", "RollupDirty", "SyncChange", "SyncClock",
+    "Campaign", "OutcomeCode", "OutcomeScope", "Quota", "AreaDailySnapshot", "AreaRollup", "RollupDirty", "SyncChange",
     "Assignment", "Role", "RoleGrant", "Team", "TeamMembership", "HouseholdState", "ResidentState", "Visit",
     "VisitResidentOutcome", "AuditAction", "AuditEvent", "ChatEdition", "EditionHours", "QualityDecision",
     "HomeWindowCount",

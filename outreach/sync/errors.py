@@ -29,6 +29,8 @@ MESSAGES = {
     "bad_token": ("Mã truy cập không đúng, hoặc tài khoản đã bị khoá", "Unknown token, or the account is disabled"),
     "bad_cursor": ("Mốc đồng bộ không hợp lệ, hãy tải lại toàn bộ", "Invalid cursor; download everything again"),
     "bad_campaign": ("Mã chiến dịch không hợp lệ", "Invalid campaign id"),
+    "cursor_expired": ("Dữ liệu trên máy đã cũ so với máy chủ: đang tải lại toàn bộ khu vực",
+                       "The phone's data is older than the server keeps changes for: downloading everything again"),
     # transient: 503, retried
     "unavailable": ("Máy chủ tạm thời không sẵn sàng, máy sẽ tự gửi lại", "The server is temporarily unavailable; the phone will retry"),
 }  # fmt: skip
@@ -42,6 +44,7 @@ PUSH_BAD_REQUEST = ("malformed_json", "malformed_body")
 PUSH_TOO_LARGE = ("too_many_items", "too_large")
 PULL_BAD_REQUEST = ("bad_cursor", "bad_campaign")
 PULL_NOT_FOUND = ("unknown_campaign",)
+PULL_GONE = ("cursor_expired",)  # 410: the changes since that cursor are no longer kept; download whole
 SIGNED_OUT = ("not_signed_in", "bad_token")
 UNAVAILABLE = ("unavailable",)
 

@@ -3,10 +3,13 @@ from django.db.models import Q
 
 
 class SyncChange(models.Model):
-    """One row per change a phone may need to pull. Its id is the pull cursor.
+    """One row per change a phone may need to pull.
 
-    Rows are written under a lock on the clock row (see outreach.sync), so ids become
-    visible in commit order and a reader never skips a row committed late.
+    `xact` is the PostgreSQL transaction that wrote the row (its top-level id, as a number):
+    a pull reads only rows whose transaction lies below the oldest one still running, which
+    are final, so no late commit can slip behind a cursor — without a lock every writer of
+    the city would wait on (see changes.py). On SQLite, one writer at a time, it is the
+    first change id its transaction drew.
     """
 
     class Entity(models.TextChoices):
@@ -31,25 +34,19 @@ class SyncChange(models.Model):
                                  db_constraint=False)
     entity = models.CharField(max_length=16, choices=Entity.choices)
     entity_id = models.BigIntegerField()
+    # Filled by the database (PostgreSQL: a column default, migration 0021) or by
+    # changes_record (SQLite); NULL for rows from before it, which no cursor reads again.
+    xact = models.BigIntegerField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        # One per branch of the incremental pull (pull.changes_after). Memberships and codes
-        # are a sliver of the log: partial indexes, which cost the push's inserts nothing
-        # for every other row.
+        # One per branch of the incremental pull (pull.changes_after), each in the pull's
+        # (xact, id) order. Memberships and codes are a sliver of the log: partial indexes,
+        # which cost the push's inserts nothing for every other row.
         indexes = [
-            models.Index(fields=["turf", "id"]), models.Index(fields=["team", "id"]),
-            models.Index(fields=["entity_id", "id"], condition=Q(entity="membership"), name="syncchange_membership"),
-            models.Index(fields=["id"], condition=Q(entity="code"), name="syncchange_code"),
+            models.Index(fields=["turf", "xact", "id"], name="syncchange_turf_xact"),
+            models.Index(fields=["team", "xact", "id"], name="syncchange_team_xact"),
+            models.Index(fields=["entity_id", "xact", "id"], condition=Q(entity="membership"),
+                         name="syncchange_membership_xact"),
+            models.Index(fields=["xact", "id"], condition=Q(entity="code"), name="syncchange_code_xact"),
         ]  # fmt: skip
-
-
-class SyncClock(models.Model):
-    """A single row locked at the end of every transaction that writes SyncChange rows.
-
-    Holding it from the first change id to the commit makes ids commit in order, so a pull
-    that has seen id N has seen every change below N (no late commit can slip behind a
-    cursor). The lock is the last thing taken, so it cannot join a deadlock.
-    """
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)

@@ -1,9 +1,13 @@
 """What a phone downloads: its team's turfs with households, residents and visits, either
 whole (no cursor, paged by household id) or as the changes since a cursor.
 
-The cursor is the id of the last SyncChange the phone has seen (see changes.py for why ids
-are safe to use), never a device clock. Rows are sent as arrays under a field list: a turf
-of 500 households and 2,000 residents must fit in 60 KB gzipped on a phone with one bar.
+The cursor is a place in the change log, never a device clock: `x.N.I` means "every
+change of a transaction below N, and of transaction N up to change I, is on the phone". A
+page reads the log in (transaction, id) order only below the horizon (changes.log_horizon:
+no transaction of this database that could still write there is running), so a change
+committed late can never lie behind a cursor already handed out. Rows are sent as arrays
+under a field list: a turf of 500 households and 2,000 residents must fit in 60 KB gzipped
+on a phone with one bar.
 """
 
 import datetime
@@ -20,6 +24,7 @@ from ..access import FieldScope, field_scope, mask_id_number
 from ..campaigns.selectors import campaign_current
 from ..hometime.selectors import HOME_FIELDS, home_rows
 from ..models import Assignment, Campaign, HouseholdState, OutcomeCode, ResidentState, SyncChange, Visit
+from .changes import log_horizon
 from .items import MAX_ID
 
 PAGE_SIZE = 500
@@ -34,12 +39,20 @@ VNEID = {"none": 0, "registered": 1, "activated": 2}
 # would also take "-5", " 5", "5_0" and "٥"), each number a bigint (a larger one would make
 # PostgreSQL refuse the query: a 5xx, which the phone retries for ever).
 _ID = re.compile(r"[0-9]{1,19}")
-CURSOR_PATTERN = r"^(c\.[0-9]{1,19}|f\.[0-9]{1,19}\.[0-9]{1,19})$"  # published in the OpenAPI document
-_CURSOR = re.compile(r"c\.([0-9]{1,19})|f\.([0-9]{1,19})\.([0-9]{1,19})")
+# x.N.I: caught up to change I of transaction N; g.N.I.H: a full download that started
+# there, past household H. c.N and f.N.H were the cursors of the log under a lock (ids, not
+# transactions): still well-formed, answered 410 cursor_expired (download again).
+_N = "[0-9]{1,19}"
+CURSOR_PATTERN = rf"^(c\.{_N}|[xf]\.{_N}\.{_N}|g\.{_N}\.{_N}\.{_N})$"  # published in the OpenAPI document
+_CURSOR = re.compile(rf"c\.({_N})|[xf]\.({_N})\.({_N})|g\.({_N})\.({_N})\.({_N})")
 
 
 class BadCursor(ValueError):
     pass
+
+
+class CursorExpired(ValueError):
+    """A well-formed cursor the log no longer answers for (an older protocol's)."""
 
 
 class PullRefused(Exception):
@@ -53,9 +66,10 @@ class PullRefused(Exception):
 
 @dataclass
 class Cursor:
-    kind: str  # "f": full download in progress, "c": caught up to change `change_id`
-    change_id: int
-    after_household: int = 0
+    kind: str  # "g": full download in progress, "x": caught up to change `after` of transaction `xact`
+    xact: int
+    after: int = 0
+    household: int = 0  # "g": the last household sent
 
     @classmethod
     def parse(cls, text: str | None) -> "Cursor | None":
@@ -65,10 +79,12 @@ class Cursor:
         numbers = [int(n) for n in match.groups() if n is not None] if match else []
         if not numbers or max(numbers) > MAX_ID:
             raise BadCursor(text[:40])
-        return cls("c", *numbers) if text[0] == "c" else cls("f", *numbers)
+        if text[0] in "cf":
+            raise CursorExpired(text[:40])
+        return cls("x", *numbers) if text[0] == "x" else cls("g", *numbers)
 
     def __str__(self):
-        return f"c.{self.change_id}" if self.kind == "c" else f"f.{self.change_id}.{self.after_household}"
+        return f"x.{self.xact}.{self.after}" if self.kind == "x" else f"g.{self.xact}.{self.after}.{self.household}"
 
 
 def pull_request_parse(*, query) -> tuple[Campaign, "Cursor | None"]:
@@ -78,6 +94,8 @@ def pull_request_parse(*, query) -> tuple[Campaign, "Cursor | None"]:
         cursor = Cursor.parse(query.get("cursor"))
     except BadCursor:
         raise PullRefused("bad_cursor", 400) from None
+    except CursorExpired:
+        raise PullRefused("cursor_expired", 410) from None
     text = query.get("campaign")
     if not text:
         campaign = campaign_current()
@@ -95,31 +113,44 @@ def sync_pull(*, user, campaign: Campaign, cursor: Cursor | None, limit: int | N
     scope = field_scope(user=user, campaign_id=campaign.id)
     turfs = scope.turf_team
     packer = _Packer(scope=scope, campaign=campaign)
-    if cursor is None or cursor.kind == "f":
+    if cursor is None or cursor.kind == "g":
         return _full_page(packer, turfs, cursor, limit)
     return _changes_page(packer, turfs, list(scope.team_ids), cursor, limit, user_id=user.id)
 
 
 def _full_page(packer, turfs: dict[int, int], cursor: Cursor | None, limit: int) -> dict:
     if cursor is None:
-        high_water = SyncChange.objects.aggregate(m=Max("id"))["m"] or 0
-        cursor = Cursor("f", high_water, 0)
+        # Read before the households: every change below it is in what this download sends,
+        # and the changes from there on come as the first incremental pages (some twice:
+        # applying a household again changes nothing).
+        cursor = Cursor("g", *_download_start(), 0)
     households = list(
-        Household.objects.filter(turf_id__in=list(turfs), id__gt=cursor.after_household).order_by("id")[:limit]
+        Household.objects.filter(turf_id__in=list(turfs), id__gt=cursor.household).order_by("id")[:limit]
     )
     body = packer.households(households)
-    if cursor.after_household == 0:
+    if cursor.household == 0:
         body.update(packer.header(turfs))
     done = len(households) < limit
-    next_cursor = Cursor("c", cursor.change_id) if done else Cursor("f", cursor.change_id, households[-1].id)
+    next_cursor = Cursor("x", cursor.xact, cursor.after) if done else Cursor("g", cursor.xact, cursor.after,
+                                                                               households[-1].id)
     return {"cursor": str(next_cursor), "has_more": not done, **body}
+
+
+def _download_start() -> tuple[int, int]:
+    """Where the changes after a full download begin: the horizon, or, for a reader whose
+    own transaction has written (a test), after the rows it has written so far, which the
+    download already shows."""
+    horizon, own = log_horizon()
+    if own is None:
+        return horizon, 0
+    return own, SyncChange.objects.filter(xact=own).aggregate(m=Max("id"))["m"] or 0
 
 
 def _changes_page(packer, turfs: dict[int, int], team_ids: list[int], cursor: Cursor, limit: int, *,
                   user_id: int) -> dict:  # fmt: skip
-    changes = list(changes_after(packer.campaign, list(turfs), team_ids, user_id, cursor.change_id)[:limit])
+    changes, next_cursor, more = _changes_of(packer.campaign, list(turfs), team_ids, user_id, cursor, limit)
     if not changes:
-        return {"cursor": str(cursor), "has_more": False}
+        return {"cursor": str(next_cursor), "has_more": more}
     ids_of = {entity: [c.entity_id for c in changes if c.entity == entity] for entity in SyncChange.Entity.values}
     household_ids = set(ids_of["household"])
     household_ids |= set(Visit.objects.filter(id__in=ids_of["visit"]).values_list("household_id", flat=True))
@@ -147,23 +178,42 @@ def _changes_page(packer, turfs: dict[int, int], team_ids: list[int], cursor: Cu
         # A code added, edited or retired mid-campaign: the whole list, which replaces the
         # phone's (an offline visit made with a code since retired is still accepted).
         body["codes"] = packer.codes()
-    return {"cursor": str(Cursor("c", changes[-1].id)), "has_more": len(changes) == limit, **body}
+    return {"cursor": str(next_cursor), "has_more": more, **body}
 
 
-def changes_after(campaign, turf_ids: list[int], team_ids: list[int], user_id: int, after: int):
-    """The user's changes after the cursor, in id order: one UNION of four branches, each on
-    its own index (turf, id), (team, id) and the partial ones for memberships and codes, so
-    the work grows with the changes in the user's turfs, not with the whole city's log since
-    the cursor (an OR of the four made PostgreSQL walk the log from the cursor and filter).
-    UNION, not UNION ALL: a row matching two branches is sent once."""
+def _changes_of(campaign, turf_ids: list[int], team_ids: list[int], user_id: int, cursor: Cursor, limit: int):
+    """(the user's next `limit` changes after the cursor, below the horizon; the cursor to
+    hand out; whether there is more). With nothing more, the cursor moves up to the horizon:
+    the next pull starts there, and a phone whose turfs are quiet keeps a recent cursor."""
+    horizon, own = log_horizon()
+    changes = list(changes_after(campaign, turf_ids, team_ids, user_id, (cursor.xact, cursor.after), horizon,
+                                 own)[:limit])  # fmt: skip
+    at = (changes[-1].xact, changes[-1].id) if changes else (cursor.xact, cursor.after)
+    if len(changes) == limit:
+        return changes, Cursor("x", *at), True
+    return changes, Cursor("x", *max(at, (horizon, 0))), False
+
+
+def changes_after(campaign, turf_ids: list[int], team_ids: list[int], user_id: int, after: tuple[int, int],
+                  horizon: int, own: int | None = None):  # fmt: skip
+    """The user's changes after `after` (transaction, change id), of transactions below the
+    horizon (and the reader's `own`, if it wrote), in (xact, id) order: one UNION of four
+    branches, each on its own index (turf, xact, id), (team, xact, id) and the partial ones
+    for memberships and codes, so the work grows with the changes in the user's turfs, not
+    with the whole city's log since the cursor (an OR of the four made PostgreSQL walk the
+    log from the cursor and filter). UNION, not UNION ALL: a row matching two branches is
+    sent once."""
     Entity = SyncChange.Entity
-    base = SyncChange.objects.filter(Q(campaign__isnull=True) | Q(campaign=campaign), id__gt=after)
+    xact, change_id = after
+    below = Q(xact__lt=horizon) | Q(xact=own) if own is not None else Q(xact__lt=horizon)
+    base = SyncChange.objects.filter(Q(campaign__isnull=True) | Q(campaign=campaign), below,
+                                     Q(xact__gt=xact) | Q(xact=xact, id__gt=change_id))  # fmt: skip
     branches = [base.filter(entity=Entity.MEMBERSHIP, entity_id=user_id), base.filter(entity=Entity.CODE)]
     if turf_ids:
         branches.append(base.filter(turf_id__in=turf_ids))
     if team_ids:
         branches.append(base.filter(team_id__in=team_ids, entity=Entity.ASSIGNMENT))
-    return branches[0].union(*branches[1:]).order_by("id")
+    return branches[0].union(*branches[1:]).order_by("xact", "id")
 
 
 def _iso(value) -> str | None:
@@ -267,4 +317,4 @@ class _Packer:
                 _iso(v.device_time), v.outcome.code, _iso(v.revisit_after), v.revisit_note, v.note, outcomes]  # fmt: skip
 
 
-__all__ = ["sync_pull", "pull_request_parse", "PullRefused", "Cursor", "BadCursor"]
+__all__ = ["sync_pull", "pull_request_parse", "PullRefused", "Cursor", "BadCursor", "CursorExpired"]

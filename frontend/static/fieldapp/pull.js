@@ -33,9 +33,10 @@ export async function pullAll() {
       return { state: "offline", changed };
     }
     if (response.status === 401 || response.status === 403) return { state: "signed_out", changed };
-    if (response.status === 400 || response.status === 404) {
-      // bad_cursor, or the campaign was closed: download the newest campaign whole again.
-      // Only the turf cache goes; the outbox stays.
+    if (response.status === 400 || response.status === 404 || response.status === 410) {
+      // bad_cursor, the campaign was closed, or cursor_expired (a cursor older than the
+      // server keeps changes for): download the newest campaign whole again. Only the
+      // turf cache goes; the outbox stays.
       await db.clearTurfData();
       await db.setMeta({ dataOwner: state.user && state.user.username });
       if (!cursor && !campaign) return { state: "server_error", changed };
@@ -55,7 +56,7 @@ export async function pullAll() {
       user = body.user;
       if (dataOwner && user.username !== dataOwner) return { state: "user_changed", changed, user };
     }
-    await apply(body, !!cursor && cursor.startsWith("c."));
+    await apply(body, !!cursor && cursor.startsWith("x."));  // a page of changes, not of the first download
     changed = changed || !!(body.households || body.removed || body.turfs);
     cursor = body.cursor;
     campaign = body.campaign || campaign;

@@ -15,7 +15,7 @@
 
 // The release: a name, then the hash of the app's files, stamped by
 // `python -m tests.e2e.app_files` (a test fails when the files changed and it did not).
-const VERSION = "2026.11.1-32a5b760";
+const VERSION = "2026.11.1-b0ff902a";
 const CACHE = `tungnha-fieldapp-${VERSION}`;
 const SHELL = "/app/";
 const STATIC = "/static/fieldapp/";
