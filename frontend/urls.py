@@ -7,6 +7,8 @@ the police/leadership reports can grow apart:
 - frontend.accounts: everyone's signed-in devices; the commune police's unlock (/tai-khoan/)
 - frontend.roster: commune police and group leaders import a resident list (/nhap-danh-sach/)
 - frontend.quality: the commune police's data-quality board (/chat-luong-du-lieu/)
+- frontend.appointments: home appointments (/hen-tai-nha/) and team shifts (/ca-lam-viec/)
+- frontend.calls: callers take numbers of the call list and record their calls (/goi-dien/)
 """
 
 from django.urls import include, path
@@ -22,4 +24,7 @@ urlpatterns = [
     path("tai-khoan/", include("frontend.accounts.urls")),
     path("nhap-danh-sach/", include("frontend.roster.urls")),
     path("chat-luong-du-lieu/", include("frontend.quality.urls")),
+    path("hen-tai-nha/", include("frontend.appointments.urls")),
+    path("ca-lam-viec/", include("frontend.appointments.shift_urls")),
+    path("goi-dien/", include("frontend.calls.urls")),
 ]

@@ -20,4 +20,10 @@ def home(request):
         links.add("roster")
     if access.anywhere(Capability.READ_QUALITY):
         links.add("quality")
+    if access.anywhere(Capability.BOOK_APPOINTMENTS):
+        links.add("appointments")
+    if "app" in links or access.anywhere(Capability.READ_REPORTS):  # a team's lead, or who reads its output
+        links.add("shifts")
+    if access.anywhere(Capability.CALL_RESIDENTS):
+        links.add("calls")
     return render(request, "frontend/home.html", {"grants": role_grants_of(user=request.user), "links": links})

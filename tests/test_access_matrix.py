@@ -138,6 +138,10 @@ def surface_answer(world, user, capability: Capability, where: str) -> bool:
         return page_ok(user, f"/chat-luong-du-lieu/{area.pk}/")
     if capability == Capability.FIX_QUALITY:
         return quality_fixed(user, area, household)
+    if capability == Capability.BOOK_APPOINTMENTS:  # the booking form of a household of the group
+        return page_ok(user, f"/hen-tai-nha/{group.pk}/ho/{household.pk}/")
+    if capability == Capability.CALL_RESIDENTS:  # the caller's page of the area (/goi-dien/)
+        return page_ok(user, f"/goi-dien/{area.pk}/")
     return pulled_in_full(world, user, turf, team)[capability]
 
 
@@ -147,7 +151,8 @@ def surface_answer(world, user, capability: Capability, where: str) -> bool:
 def test_it_gives_the_same_answer_on_every_surface(world, role, capability, where):
     user = _user(world, role)
     area, group, _, _ = _targets(world, where)
-    target = group if capability in (Capability.RECORD_VISITS, Capability.MANAGE_TURFS) else area
+    target = group if capability in (Capability.RECORD_VISITS, Capability.MANAGE_TURFS,
+                                     Capability.BOOK_APPOINTMENTS) else area  # fmt: skip
     if capability in (Capability.SEE_FULL_ID, Capability.SEE_PHONE, Capability.SEE_BIRTH_DATE,
                       Capability.ADMINISTER, Capability.REVEAL_FULL_ID):  # fmt: skip
         target = group  # the household's own area

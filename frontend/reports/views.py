@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from households.models import Area, AreaKind, Resident
 from households.phones import phone_display, phone_tel_href
 from outreach.access import Access, AreaScope, Capability, access_for
+from outreach.appointments.selectors import appointments_missed_count
 from outreach.audit.models import AuditAction
 from outreach.audit.services import audit_read, report_fields
 from outreach.campaigns.selectors import campaigns_for_reports
@@ -163,6 +164,7 @@ def progress(request, report: Report):
     return render(request, "reports/progress.html", _context(
         request, report, tab="progress", title=_("Tiến độ"), progress=data, figures=figures,
         series=series, forecasts=forecasts, charts=charts, is_group=area.kind == AreaKind.GROUP,
+        appointments_missed=appointments_missed_count(area=area, campaign=campaign),  # outreach/appointments
     ))  # fmt: skip
 
 

@@ -13,6 +13,7 @@ class Role(models.TextChoices):
     COMMUNE_POLICE = "commune_police", _("Công an xã / phường")
     PROVINCE_LEADER = "province_leader", _("Lãnh đạo tỉnh / thành phố")
     ADMIN = "admin", _("Quản trị")
+    CALLER = "caller", _("Người gọi điện hỗ trợ")
 
 
 class RoleGrant(models.Model):

@@ -34,9 +34,12 @@ class Capability(enum.StrEnum):
     IMPORT_ROSTER = "import_roster"  # upload a resident list (.xlsx / CSV) into the area (/nhap-danh-sach/)
     READ_QUALITY = "read_quality"  # the data-quality board and its lists, with their export (/chat-luong-du-lieu/)
     FIX_QUALITY = "fix_quality"  # act on it: merge duplicates, confirm moved or deceased, confirm or dismiss a flag
+    CALL_RESIDENTS = "call_residents"  # take a batch from the call list, call, record the outcome (/goi-dien/)
+    BOOK_APPOINTMENTS = "book_appointments"  # book, move, cancel a team's home visit to a household (/hen-tai-nha/)
 
 
 F, G, P, L, A = Role.FIELD_MEMBER, Role.GROUP_LEADER, Role.COMMUNE_POLICE, Role.PROVINCE_LEADER, Role.ADMIN
+C = Role.CALLER
 
 # The one table (DESIGN.md §6, Decree 13/2023: each role sees what its work needs).
 # - A field team member gets what the door needs: name, birth year and eligibility, sex,
@@ -64,6 +67,14 @@ ROLES_WITH: dict[Capability, frozenset[Role]] = {
     # so leadership reads it and does not act.
     Capability.READ_QUALITY: frozenset({P, L, A}),
     Capability.FIX_QUALITY: frozenset({P, A}),
+    # Calling is the commune's work: the group leader, who already holds the group's phones
+    # for the call list, and the commune police may call. A caller (a hotline volunteer)
+    # holds this capability alone: no list, no bulk phones (SEE_PHONE), only the numbers of
+    # the batch they took, a few at a time, each batch audited. Leadership does not call.
+    Capability.CALL_RESIDENTS: frozenset({C, G, P, A}),
+    # Those who send the teams: the group leader for the group, the commune police for the
+    # commune. Leadership reads the missed ones in the reports and books nothing.
+    Capability.BOOK_APPOINTMENTS: frozenset({G, P, A}),
 }
 
 # Which resident fields are personal beyond what every team member needs, and the

@@ -34,6 +34,11 @@ class AuditAction(models.TextChoices):
     QUALITY_DECISION = "quality_decision", _("Xử lý một mục chất lượng dữ liệu")
     QUALITY_MERGE = "quality_merge", _("Gộp hai bản ghi nhân khẩu trùng")
     CONFIRM_GONE = "confirm_gone", _("Xác nhận người không còn trong danh sách")
+    CALL_BATCH = "call_batch", _("Nhận số điện thoại để gọi")
+    APPOINTMENT_BOOK = "appointment_book", _("Đặt lịch hẹn tại nhà")
+    APPOINTMENT_MOVE = "appointment_move", _("Dời lịch hẹn tại nhà")
+    APPOINTMENT_CANCEL = "appointment_cancel", _("Huỷ lịch hẹn tại nhà")
+    SHIFT = "shift", _("Mở hoặc đóng ca làm việc")
 
 
 class AuditEventQuerySet(models.QuerySet):

@@ -3,16 +3,20 @@ that want one import line. Each model lives with its feature: campaigns and code
 (`campaigns/`), roles (`access/`), teams and assignments (`turfs/`), visits and the
 projection's state rows (`visits/`), rollups (`rollups/`), the sync change log (`sync/`),
 sign-in failures, device tokens and web sessions (`accounts/`), the group-chat editions
-(`editions/`), the data-quality decisions (`quality/`), the home-window counts (`hometime/`)."""
+(`editions/`), the data-quality decisions (`quality/`), the home-window counts (`hometime/`),
+the home appointments (`appointments/`) and the teams' shifts (`shifts/`)."""
 
 from ..access.models import Role, RoleGrant
 from ..audit.models import AuditAction, AuditEvent
+from ..appointments.models import Appointment
 from ..accounts.models import DeviceToken, SignInFailure, WebSession
+from ..calls.models import CallClaim
 from ..campaigns.models import Campaign, OutcomeCode, OutcomeScope, Quota
 from ..editions.models import ChatEdition, EditionHours
 from ..hometime.models import HomeWindowCount
 from ..quality.models import QualityDecision
 from ..rollups.models import AreaDailySnapshot, AreaRollup, RollupDirty
+from ..shifts.models import Shift
 from ..sync.models import SyncChange
 from ..turfs.models import Assignment, Team, TeamMembership
 from ..visits.models import HouseholdState, ResidentState, Visit, VisitResidentOutcome
@@ -22,5 +26,5 @@ __all__ = [
     "Campaign", "OutcomeCode", "OutcomeScope", "Quota", "AreaDailySnapshot", "AreaRollup", "RollupDirty", "SyncChange",
     "Assignment", "Role", "RoleGrant", "Team", "TeamMembership", "HouseholdState", "ResidentState", "Visit",
     "VisitResidentOutcome", "AuditAction", "AuditEvent", "ChatEdition", "EditionHours", "QualityDecision",
-    "HomeWindowCount",
+    "HomeWindowCount", "CallClaim", "Appointment", "Shift",
 ]  # fmt: skip

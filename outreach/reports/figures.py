@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from ..models import Campaign
 from ..rollups.models import RollupCounts
 
-COUNTERS = RollupCounts.COUNTERS
+COUNTERS = RollupCounts.ALL_COUNTERS  # the phone channel's too: "Qua điện thoại" on the progress page
 HUNDREDTH = Decimal("0.01")
 
 

@@ -20,12 +20,21 @@ class RollupCounts(models.Model):
     level1_activated = models.PositiveIntegerField(_("mức 1 đã kích hoạt"), default=0)
     level2_registered = models.PositiveIntegerField(_("mức 2 đã thu nhận"), default=0)
     level2_activated = models.PositiveIntegerField(_("mức 2 đã kích hoạt"), default=0)
+    # The phone channel (issue 19): eligible residents living here called at least once in
+    # the campaign, those who answered (interested, assisted or asked to be called back), and
+    # those assisted by phone.
+    phone_called = models.PositiveIntegerField(_("người đã gọi điện"), default=0)
+    phone_answered = models.PositiveIntegerField(_("người nghe máy"), default=0)
+    phone_assisted = models.PositiveIntegerField(_("người được hỗ trợ qua điện thoại"), default=0)
 
     COUNTERS = (
         "households_total", "households_visited", "households_revisit", "residents_eligible",
         "residents_interested", "residents_little_interested", "residents_not_interested",
         "level1_registered", "level1_activated", "level2_registered", "level2_activated",
     )  # fmt: skip
+    # Kept apart so the door figures' recount checks stay as they are; the rollups store both.
+    PHONE_COUNTERS = ("phone_called", "phone_answered", "phone_assisted")
+    ALL_COUNTERS = COUNTERS + PHONE_COUNTERS
 
     class Meta:
         abstract = True

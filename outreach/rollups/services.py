@@ -13,16 +13,18 @@ import operator
 from functools import reduce
 
 from django.db import transaction
-from django.db.models import Count, FilteredRelation, Q, Sum
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, Sum
 from django.utils import timezone
 
 from households.models import Area, AreaKind, Household, Resident, VneidStatus
 
-from ..models import AreaDailySnapshot, AreaRollup, Campaign, RollupDirty
+from ..calls.codes import ANSWERED_CODES, ASSISTED_CODES
+from ..models import AreaDailySnapshot, AreaRollup, Campaign, RollupDirty, VisitResidentOutcome
+from ..visits.models import Channel
 from .models import RollupCounts
 from ..rowsql import insert_rows
 
-COUNTERS = RollupCounts.COUNTERS
+COUNTERS = RollupCounts.ALL_COUNTERS  # the door's figures and the phone channel's
 
 
 def rollups_mark_dirty(*, pairs: set[tuple[int, int]], at: datetime.datetime) -> None:
@@ -107,7 +109,26 @@ def group_counts(*, campaign: Campaign, group_ids: list[int], today: datetime.da
             level2_registered=row["l2r"], level2_activated=row["l2a"],
             **{field: row[key] for key, field in interest.items()},
         )  # fmt: skip
+    _phone_counts(counts, campaign=campaign, group_ids=group_ids, today=today)
     return counts
+
+
+def _phone_counts(counts: dict[int, dict], *, campaign: Campaign, group_ids: list[int], today: datetime.date) -> None:
+    """The phone channel (outreach/calls): eligible residents living here who were called in
+    the campaign, who answered, who were assisted; one grouped query over the groups'
+    residents, each counted once however many calls they had."""
+    calls = VisitResidentOutcome.objects.filter(visit__campaign=campaign, visit__channel=Channel.PHONE,
+                                                resident=OuterRef("pk"))  # fmt: skip
+    residents = (
+        Resident.objects.filter(household__area_id__in=group_ids).living_here().eligible_on(today)
+        .annotate(called=Exists(calls), answered=Exists(calls.filter(outcome__code__in=ANSWERED_CODES)),
+                  assisted=Exists(calls.filter(outcome__code__in=ASSISTED_CODES)))
+        .filter(called=True).values("household__area_id")
+        .annotate(n=Count("id"), a=Count("id", filter=Q(answered=True)), s=Count("id", filter=Q(assisted=True)))
+    )  # fmt: skip
+    for row in residents:
+        counts[row["household__area_id"]].update(phone_called=row["n"], phone_answered=row["a"],
+                                                 phone_assisted=row["s"])  # fmt: skip
 
 
 def _recount_groups(*, campaign: Campaign, groups: list[Area]) -> None:

@@ -21,6 +21,8 @@ from households.fields import ADDRESS_PARTS, PULL_HOUSEHOLD, PULL_RESIDENT, SUPP
 from households.models import Area, Household, Resident, Turf, turns_fourteen_on
 
 from ..access import FieldScope, field_scope, mask_id_number
+from ..appointments.selectors import APPOINTMENT_FIELDS
+from ..appointments.selectors import pull_rows as appointment_rows
 from ..campaigns.selectors import campaign_current
 from ..hometime.selectors import HOME_FIELDS, home_rows
 from ..models import Assignment, Campaign, HouseholdState, OutcomeCode, ResidentState, SyncChange, Visit
@@ -230,6 +232,7 @@ class _Packer:
         # each personal field in full only where the user's role shows it (outreach.access).
         self.access = scope.access
         self.shown: dict[int, frozenset[str]] = {}  # household id → fields shown in full
+        self.team_ids = scope.team_ids  # whose home appointments the page carries
 
     def _shown_of(self, households: list[Household]) -> dict[int, frozenset[str]]:
         everywhere = self.access.resident_fields("/")
@@ -272,6 +275,9 @@ class _Packer:
             "visits": {"fields": VISIT_FIELDS, "rows": [self._visit(v) for v in visits]},
             # When someone is usually home, per household of the page (outreach/hometime).
             "home": {"fields": HOME_FIELDS, "rows": home_rows(households=households)},
+            # The team's home appointments at these households (outreach/appointments).
+            "appointments": {"fields": APPOINTMENT_FIELDS, "rows": appointment_rows(
+                campaign=self.campaign, households=households, team_ids=self.team_ids)},
         }  # fmt: skip
 
     def _household(self, h: Household, state: HouseholdState | None) -> list:

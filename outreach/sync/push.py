@@ -18,6 +18,7 @@ from django.utils import timezone
 from households.models import Household
 from households.services import household_create, resident_create
 
+from ..appointments.closing import appointments_close
 from ..hometime.services import hometime_record
 from ..models import SyncChange, Visit, VisitResidentOutcome
 from ..rollups.services import rollups_mark_dirty
@@ -107,6 +108,7 @@ def _write(*, user, ready: dict[int, dict]) -> dict[int, dict]:
                         [(o.visit.id, o.resident_id, o.outcome.id, o.reason_id) for o in outcomes])  # fmt: skip
             projection_apply(visits=[v for v, _ in accepted], outcomes=outcomes)
             hometime_record(visits=[v for v, _ in accepted])  # when each household is home (outreach/hometime)
+            appointments_close(visits=[v for v, _ in accepted])  # the visit closes its appointment (outreach/appointments)
             groups = {(v.campaign_id, household.area_id) for v, household in accepted}
             rollups_mark_dirty(pairs=groups, at=now)
             transaction.on_commit(lambda: rollups_schedule_refresh(campaign_ids={c for c, _ in groups}))

@@ -11,6 +11,16 @@ from ..campaigns.models import Campaign, Interest, OutcomeCode
 from ..turfs.models import Team
 
 
+class Channel(models.TextChoices):
+    """How the team reached the household: at its door, or a caller by phone (issue 19).
+    A phone call is a visit of the resident's household with that resident's outcome; it
+    folds into the residents' state and VNeID status but not into the household's door
+    state (reached, to revisit), which is what the door teams walk by."""
+
+    DOOR = "door", _("Đến nhà")
+    PHONE = "phone", _("Qua điện thoại")
+
+
 class Visit(models.Model):
     client_uuid = models.UUIDField(_("mã trên máy"), unique=True)
     # Indexes: every one costs each pushed visit a write, so none that another covers (the
@@ -51,6 +61,9 @@ class Visit(models.Model):
     # Made on a phone after its team's assignment of the turf had ended (the phone was
     # offline through the reassignment): kept, never dropped, and flagged for the officers.
     after_handover = models.BooleanField(_("ghi sau khi đã chuyển tổ"), default=False, db_default=False, editable=False)
+    # The database default lets the push's own INSERT (outreach/sync) leave it out.
+    channel = models.CharField(_("hình thức"), max_length=8, choices=Channel.choices, default=Channel.DOOR,
+                               db_default=Channel.DOOR)
 
     class Meta:
         verbose_name = _("lượt đến nhà")

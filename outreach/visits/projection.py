@@ -82,6 +82,11 @@ def _group(items, key) -> dict:
     return grouped
 
 
+# _door_only: a phone call (Visit.channel "phone", outreach/calls) is a visit of the
+# resident's household in the log, and its resident outcome folds like any other (interest,
+# VNeID status). The household's own state is the door's: reached, to revisit, visit count,
+# what the walk lists and the "households visited" figures read. A call changes none of it.
+
 # --- incremental, in the push transaction ------------------------------------------------
 
 
@@ -95,6 +100,7 @@ class NewVisit(NamedTuple):
     effective_time: datetime.datetime
     outcome: OutcomeCode
     revisit_after: datetime.datetime | None
+    channel: str = "door"  # a phone call ("phone") folds into the residents only, see _door_only
 
 
 class NewOutcome(NamedTuple):
@@ -150,14 +156,16 @@ def projection_apply(*, visits: list[NewVisit], outcomes: list[NewOutcome]) -> N
     if not visits:
         return
     rows = []
-    for (campaign_id, household_id), group in sorted(_group(visits, lambda v: (v.campaign_id, v.household_id)).items()):
+    door = [v for v in visits if v.channel != "phone"]
+    for (campaign_id, household_id), group in sorted(_group(door, lambda v: (v.campaign_id, v.household_id)).items()):
         last = max(group, key=_order)
         o = last.outcome
         rows.append((campaign_id, household_id, len(group), last.id, last.effective_time, o.id, o.household_reached,
                      o.needs_revisit, last.revisit_after if o.needs_revisit else None))  # fmt: skip
-    insert_rows(HouseholdState, ["campaign", "household", "visit_count", "last_visit", "last_device_time",
-                                 "last_outcome", "reached", "needs_revisit", "revisit_after"], rows,
-                on_conflict=_HOUSEHOLD_MERGE)  # fmt: skip
+    if rows:
+        insert_rows(HouseholdState, ["campaign", "household", "visit_count", "last_visit", "last_device_time",
+                                     "last_outcome", "reached", "needs_revisit", "revisit_after"], rows,
+                    on_conflict=_HOUSEHOLD_MERGE)  # fmt: skip
     if outcomes:
         _apply_residents(outcomes)
 
@@ -212,6 +220,8 @@ def projection_rebuild(*, campaign: Campaign) -> None:
     for visit in Visit.objects.filter(campaign=campaign).order_by("id").iterator(chunk_size=5000):
         visit.outcome = codes[visit.outcome_id]
         visits[visit.id] = visit
+        if visit.channel == "phone":  # a call: the residents' state only (_door_only)
+            continue
         state = household_states.get(visit.household_id)
         if state is None:
             state = household_states[visit.household_id] = _new_household_state(campaign.id, visit.household_id, visit)

@@ -79,6 +79,11 @@ async function apply(body, incremental) {
   const residents = table(body.residents);
   const visits = table(body.visits);
   const home = new Map(table(body.home).map((row) => [row.household, row])); // hometime.js
+  const appts = new Map(); // appointments.js: the team's home appointments per household
+  for (const a of table(body.appointments)) {
+    if (!appts.has(a.household)) appts.set(a.household, []);
+    appts.get(a.household).push([a.id, a.starts_at, a.ends_at, a.status, a.note]);
+  }
   await yieldToPhone();
   const level = (body.campaign || state.campaign || {}).target_level || 2;
   const stores = ["meta", "turfs", "households", "walks", "residents", "visits", "sent"];
@@ -87,7 +92,7 @@ async function apply(body, incremental) {
     putHeader(tx, body);
     const removed = body.removed || {};
     await dropRemoved(writer, removed);
-    await putHouseholds(writer, households, residents, { incremental, level, home });
+    await putHouseholds(writer, households, residents, { incremental, level, home, appts });
     for (const v of visits) {
       writer.vs.put(v);
       await writer.slice();
@@ -151,7 +156,7 @@ async function dropRemoved(writer, removed) {
 }
 
 /** The page's households, each with its summary over the residents it now has. */
-async function putHouseholds(writer, households, residents, { incremental, level, home }) {
+async function putHouseholds(writer, households, residents, { incremental, level, home, appts }) {
   // A page carries every resident of each household it sends: that set replaces ours.
   const byHousehold = new Map(households.map((h) => [h.id, []]));
   for (const r of residents) byHousehold.get(r.household)?.push(r);
@@ -167,6 +172,7 @@ async function putHouseholds(writer, households, residents, { incremental, level
     for (const r of fresh) writer.rs.put(r);
     h.sum = summarize(h, fresh.concat(local), level);
     h.home = home.get(h.id) || null; // sent with its household: none means nothing learned
+    h.appts = appts.get(h.id) || null; // likewise: none means no appointment (or cancelled)
     writer.hs.put(h);
     await writer.slice();
   }

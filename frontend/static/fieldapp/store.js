@@ -46,13 +46,15 @@ export async function rebuildWalks(tx, turfs) {
     const rows = (await req(tx.objectStore("households").index("turf").getAll(turf))).sort(byWalkKey).map((h) => [
       h.id, h.address, h.status, h.last_visit_time, h.revisit_after, h.sum.key, h.sum.names, h.sum.eligible,
       h.sum.open.join(","), (h.sum.support ? 1 : 0) | (h.sum.interested ? 2 : 0),
-      h.home ? [h.home.rates, h.home.tried, h.home.never] : null]); // enough for hometime.js likelyNow
+      h.home ? [h.home.rates, h.home.tried, h.home.never] : null, // enough for hometime.js likelyNow
+      h.appts || null]); // appointments.js
     tx.objectStore("walks").put({ turf, rows });
   }
 }
 
-const fromRow = (turf) => ([id, address, status, last_visit_time, revisit_after, key, names, eligible, open, flags, home]) => ({
+const fromRow = (turf) => ([id, address, status, last_visit_time, revisit_after, key, names, eligible, open, flags, home, appts]) => ({
   id, turf, address, status, last_visit_time, revisit_after, home: home ? { rates: home[0], tried: home[1], never: home[2] } : null,
+  appts: appts || null,
   sum: { key, names, eligible, open: open ? open.split(",").map(parseId) : [], support: !!(flags & 1), interested: !!(flags & 2) },
 });
 

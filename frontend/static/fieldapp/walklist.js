@@ -11,6 +11,7 @@ import { glance, revisitDue } from "./model.js";
 import { searchKey } from "./text.js";
 import { esc, view, painted } from "./ui.js";
 import { likelyNow } from "./hometime.js";
+import { todays, todaysHtml } from "./appointments.js";
 
 const FILTERS = [
   ["all", "Tất cả"],
@@ -114,6 +115,14 @@ export async function loadWalk(turfId) {
   return households.map((h) => ({ h, g: glance(h, local.get(h.id), state.codes, state.level) }));
 }
 
+/** Today's home appointments in every turf of the team, first on the screen: the
+ * evening starts there. The other turfs' walks are in memory once read (store.walkOf). */
+async function appointmentsToday(now) {
+  const [local, ...walks] = await Promise.all([localVisits(), ...state.turfs.map((tf) => walkOf(tf.id))]);
+  const entries = walks.flat().filter((h) => h.appts).map((h) => ({ h }));
+  return todaysHtml(todays(entries, local, now));
+}
+
 /** The next household after `id` in walk order (for "next house" after saving a visit). */
 export async function nextAfter(h) {
   const households = await walkOf(h.turf); // in memory unless the turf changed since
@@ -137,7 +146,7 @@ export async function showWalkList() {
     : `<h1>${esc(state.turfs[0].name)}</h1>`;
   const counts = filterCounts();
   const opened = new Date();
-  root.innerHTML = turfPicker +
+  root.innerHTML = (await appointmentsToday(opened)) + turfPicker +
     `<input id="q" type="search" placeholder="${esc(t("Tìm tên hoặc địa chỉ"))}" value="${esc(ui.query)}" autocomplete="off">` +
     `<div class="chips filters" role="group" aria-label="${esc(t("Lọc"))}">${FILTERS.map(([k, label]) =>
       `<button type="button" data-f="${k}" aria-pressed="${k === ui.filter}">${esc(t(label))}<b>${num(counts[k])}</b></button>`).join("")}</div>` +

@@ -15,7 +15,7 @@
 
 // The release: a name, then the hash of the app's files, stamped by
 // `python -m tests.e2e.app_files` (a test fails when the files changed and it did not).
-const VERSION = "2026.11.1-b0ff902a";
+const VERSION = "2026.11.1-5872d69d";
 const CACHE = `tungnha-fieldapp-${VERSION}`;
 const SHELL = "/app/";
 const STATIC = "/static/fieldapp/";
@@ -25,6 +25,7 @@ const ASSETS = [
   "app.js", "app.css", "db.js", "outbox.js", "push.js", "sync.js", "pull.js", "store.js", "i18n.js", "text.js",
   "model.js", "ui.js", "walklist.js", "household.js", "residentform.js", "newhousehold.js",
   "idnumber.js", "outboxview.js", "progress.js", "menu.js", "notice.js", "geo.js", "pullclient.js", "pullworker.js", "hometime.js",
+  "appointments.js",
   "icon-192.png", "icon-512.png",
 ].map((name) => STATIC + name).concat(["/static/frontend/icon.svg", "/manifest.json"]);
 
