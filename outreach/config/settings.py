@@ -287,7 +287,10 @@ CELERY_BEAT_SCHEDULE = {
     "rollups-daily": {"task": "outreach.rollups_daily", "schedule": crontab(hour=0, minute=5)},
     # Each area's morning and evening editions, at the hours it set (outreach/editions).
     "editions": {"task": "outreach.editions_make_due", "schedule": crontab(minute="*/5")},
+    # The change log keeps SYNC_LOG_KEEP_DAYS of changes; a phone away longer downloads again.
+    "change-log-prune": {"task": "outreach.change_log_prune", "schedule": crontab(hour=3, minute=15)},
 }
+SYNC_LOG_KEEP_DAYS = envint("SYNC_LOG_KEEP_DAYS", "30")
 
 # The debounce of rollup refreshes is shared between web processes through Redis in
 # production; one process's memory is enough for the embedded setup.

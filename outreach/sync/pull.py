@@ -25,6 +25,7 @@ from ..campaigns.selectors import campaign_current
 from ..hometime.selectors import HOME_FIELDS, home_rows
 from ..models import Assignment, Campaign, HouseholdState, OutcomeCode, ResidentState, SyncChange, Visit
 from .changes import log_horizon
+from .prune import pruned_below
 from .items import MAX_ID
 
 PAGE_SIZE = 500
@@ -188,6 +189,8 @@ def _changes_of(campaign, turf_ids: list[int], team_ids: list[int], user_id: int
     horizon, own = log_horizon()
     changes = list(changes_after(campaign, turf_ids, team_ids, user_id, (cursor.xact, cursor.after), horizon,
                                  own)[:limit])  # fmt: skip
+    if cursor.xact < pruned_below():  # read after the rows: a prune that began meanwhile is seen (prune.py)
+        raise PullRefused("cursor_expired", 410)
     at = (changes[-1].xact, changes[-1].id) if changes else (cursor.xact, cursor.after)
     if len(changes) == limit:
         return changes, Cursor("x", *at), True
