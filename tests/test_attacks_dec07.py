@@ -525,11 +525,6 @@ def neighbours_in_two_buildings(world):
     return homes
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "outreach/hometime/estimate.py level_keys/_place_keys + selectors.home_rows: the building level is keyed by "
-    "address words the phone itself sends for a new household, and is pooled even when it holds one household; "
-    "alice adds a household 'at the door' naming another team's building and reads, in her pull's rates, when that "
-    "one household outside her turfs is home (here 78 % against 22 % in the weekday evening)"))
 def test_it_does_not_tell_a_volunteer_when_one_household_outside_her_turfs_is_home(world):
     import uuid
 
