@@ -24,10 +24,12 @@ run test test-services bench messages: export TUNGNHA_EMBEDDED := 1
 # on a Debian machine where we are root (CI); elsewhere those tests skip, or fail under
 # TUNGNHA_REQUIRE_SERVICES=1. With it WebKit, Safari's engine, for the same offline tests
 # (tests/e2e/test_fieldapp_webkit.py): Debian's WebKitWebDriver, driven by Selenium on Xvfb.
+# And PgBouncer, which tests/test_pgbouncer.py starts on a port of its own.
 chromium:
-	@if { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/WebKitWebDriver ] || ! command -v Xvfb >/dev/null 2>&1; } \
-		&& command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium webkit2gtk-driver xvfb; \
+	@if { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/WebKitWebDriver ] || ! command -v Xvfb >/dev/null 2>&1 \
+		|| [ ! -x /usr/sbin/pgbouncer ]; } && command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium webkit2gtk-driver xvfb \
+			pgbouncer; \
 	fi
 
 # Embedded default: SQLite file db.sqlite3, Celery tasks eager, demo data seeded once.

@@ -122,11 +122,14 @@ class Learned:
 
     def __init__(self):
         self.counts: dict[str, Counts] = {}
+        self.counted: set = set()  # (household key, window): as the product counts distinct households
 
     def record(self, keys, moment: datetime.datetime, home: bool) -> None:
         window = windows.window_of(moment)
+        first = (keys[-1][1], window) not in self.counted
+        self.counted.add((keys[-1][1], window))
         for _, key in keys:
-            self.counts.setdefault(key, Counts()).add(window, home)
+            self.counts.setdefault(key, Counts()).add(window, home, first=first)
 
     def next_visit(self, keys, now: datetime.datetime, *, ask_kt2: bool = True) -> datetime.datetime | None:
         """The suggested revisit; None where the product suggests asking the group leader

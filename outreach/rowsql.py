@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Field, Model
 
@@ -89,7 +90,8 @@ class _BinaryCursor:
             # These statements have a fixed text whatever the rows, so each is prepared on
             # its first call and PostgreSQL parses and plans it once per connection, not on
             # every call: that was about a third of the server's time per push.
-            raw.prepare_threshold = 0
+            # Not behind a PgBouncer that cannot keep them (settings.DB_PGBOUNCER).
+            raw.prepare_threshold = 0 if settings.DB_PREPARE_STATEMENTS else None
 
     def execute(self, sql: str, params: list) -> None:
         start = time.monotonic()

@@ -28,11 +28,12 @@ def at(days: int, hour: int, minute: int = 0) -> str:
 
 
 def counts(**per_window) -> Counts:
-    """counts(w4=(4, 5)): 4 of 5 visits found someone home in window 4."""
+    """counts(w4=(4, 5)): 4 of 5 visits found someone home in window 4, each at another
+    household (as a place's counts are, pooled from several; a household's own ignore it)."""
     c = Counts()
     for name, (home, visits) in per_window.items():
         w = int(name[1:])
-        c.home[w], c.visits[w] = home, visits
+        c.home[w], c.visits[w], c.households[w] = home, visits, visits
     return c
 
 
@@ -107,6 +108,24 @@ def test_it_says_when_someone_is_usually_home_and_on_what_evidence():
     assert explain(estimate([("group", Counts()), ("household", Counts())])) == ""
 
 
+def test_a_place_of_fewer_than_three_households_tells_nothing_of_them():
+    """A building of two households: its counts are the other household's, so a phone would
+    read, in its own household's blended rate, when that one is home. Below
+    MIN_HOUSEHOLDS a place is left out; from three on it is pooled."""
+    building = counts(w4=(10, 10))
+    building.households[4] = 2
+    alone = estimate([("group", Counts()), ("building", building), ("household", Counts())])
+    assert not alone.informed and alone.rates[4] == pytest.approx(0.5)
+    building.households[4] = 3
+    pooled = estimate([("group", Counts()), ("building", building), ("household", Counts())])
+    assert pooled.informed and pooled.rates[4] > 0.7
+
+
+def test_a_household_added_at_the_door_joins_only_its_group():
+    keys = level_keys(household_id=7, area_id=3, street="Phố Đội Cấn", lane="Ngõ 12", building="HH1", at_the_door=True)
+    assert [level for level, _ in keys] == ["group", "household"]
+
+
 def test_it_names_a_household_by_its_building_lane_and_group():
     keys = level_keys(household_id=7, area_id=3, street="Phố Đội Cấn", lane="Ngõ 12", building="Toà A")
     assert [level for level, _ in keys] == ["group", "lane", "building", "household"]
@@ -156,10 +175,11 @@ def test_it_counts_a_replayed_push_once(world):
 @pytest.mark.django_db
 def test_it_gives_a_household_with_no_history_its_lane_and_groups_rates(world):
     a0, a1, a2 = world.households_a
+    a3 = household_create(area=world.group1, turf=world.turf_a, house_number="9", lane=a0.lane, street=a0.street)
     client = client_for(world.alice)
-    evenings = [visit(world, h, outcome="nobody_home", when=at(d, 19, 30)) for d in range(3) for h in (a0, a1)]
-    saturdays = [visit(world, a0, when=at(5, 9)), visit(world, a1, when=at(12, 9))]
-    assert statuses(push(client, evenings + saturdays)) == ["accepted"] * 8
+    evenings = [visit(world, h, outcome="nobody_home", when=at(d, 19, 30)) for d in range(3) for h in (a0, a1, a3)]
+    saturdays = [visit(world, a0, when=at(5, 9)), visit(world, a1, when=at(12, 9)), visit(world, a3, when=at(19, 9))]
+    assert statuses(push(client, evenings + saturdays)) == ["accepted"] * 12
     est = home_estimate(household=a2)
     assert est is not None and est.informed and est.own.total == 0
     assert est.best() == SATURDAY_MORNING

@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from households.services import household_create
 from outreach.hometime import windows
 from outreach.hometime.selectors import HOME_FIELDS
 
@@ -32,12 +33,17 @@ def home_of(body) -> dict:
 
 def test_it_sends_each_households_estimate_with_its_own_counts(world):
     a0, a1, a2 = world.households_a
+    # Two more households of the lane, so that the lane's counts come from three (a place
+    # of fewer tells nothing: estimate.MIN_HOUSEHOLDS).
+    extra = [household_create(area=world.group1, turf=world.turf_a, house_number=str(n), lane=a0.lane,
+                              street=a0.street) for n in (8, 9)]  # fmt: skip
     alice = client_for(world.alice)
     items = [visit(world, a0, when=at(d, 19)) for d in range(4)] + [visit(world, a0, outcome="nobody_home", when=at(4, 19))]
     items.append(visit(world, a1, outcome="nobody_home", when=at(1, 17)))
-    assert statuses(push(alice, items)) == ["accepted"] * 6
+    items += [visit(world, h, when=at(2, 19)) for h in extra] + [visit(world, h, when=at(3, 17)) for h in extra]
+    assert statuses(push(alice, items)) == ["accepted"] * 10
     home = home_of(pull(alice))
-    assert set(home) == {a0.id, a1.id, a2.id}  # a2: no visit, its lane's rates
+    assert set(home) == {a0.id, a1.id, a2.id, *(h.id for h in extra)}  # a2: no visit, its lane's rates
     mine = home[a0.id]
     assert (mine["best"], mine["best_home"], mine["best_visits"], mine["home"], mine["visits"], mine["never"]) == (
         WEEKDAY_EVENING, 4, 5, 4, 5, 0)

@@ -105,7 +105,7 @@ def test_the_officer_confirms_one_person_or_the_ticked_ones_once(world, client):
     assert f'value="{hoa.pk}:deceased"' in page and 'name="resident"' in page and "Người đã đánh dấu" in page
     url = f"/nhap-danh-sach/{upload.pk}/xac-nhan-roi-di/"
     response = client.post(url, {"only": f"{hoa.pk}:deceased"})
-    assert response.status_code == 302 and "xac-nhan=1" in response["Location"]
+    assert response.status_code == 302 and response["Location"].endswith("#gone")
     hoa.refresh_from_db()
     assert hoa.residence_status == ResidenceStatus.DECEASED
     page = client.get(response["Location"]).content.decode()
@@ -113,11 +113,12 @@ def test_the_officer_confirms_one_person_or_the_ticked_ones_once(world, client):
     # Thu and Hoà ticked, "moved": Hoà is confirmed already (deceased) and does not change again.
     updated = hoa.updated_at
     response = client.post(url, {"resident": [str(thu.pk), str(hoa.pk)], "status": "moved"})
-    assert "xac-nhan=1" in response["Location"]
+    assert "Đã xác nhận 1 người." in client.get(response["Location"]).content.decode()
     hoa.refresh_from_db()
     thu.refresh_from_db()
     assert thu.residence_status == ResidenceStatus.MOVED and hoa.residence_status == ResidenceStatus.DECEASED
-    assert client.post(url, {"resident": [str(thu.pk)], "status": "moved"})["Location"].endswith("xac-nhan=0#gone")
+    again = client.post(url, {"resident": [str(thu.pk)], "status": "moved"})
+    assert "Đã xác nhận 0 người." in client.get(again["Location"]).content.decode()
     assert Resident.objects.get(pk=thu.pk).updated_at == thu.updated_at and hoa.updated_at == updated
     events = AuditEvent.objects.filter(action=AuditAction.CONFIRM_GONE).order_by("pk")
     assert [(e.rows, e.detail["status"], e.detail["residents"], e.user_id) for e in events] == [
@@ -127,32 +128,41 @@ def test_the_officer_confirms_one_person_or_the_ticked_ones_once(world, client):
 
 
 def test_only_people_this_upload_listed_inside_its_area_change(world, client):
-    upload = imported_then_refreshed(client, world, world.leader)
+    upload = imported_then_refreshed(client, world, world.police)
     stranger = world.households_other[0].residents.first()
-    neighbour = world.households_b[0].residents.first()  # group 2: the police's, not this leader's
+    neighbour = world.households_b[0].residents.first()  # group 2: the police's area, not this upload's
     door = world.households_a[0].residents.first()  # in the area, but on no list of this upload
     url = f"/nhap-danh-sach/{upload.pk}/xac-nhan-roi-di/"
     ids = [str(r.pk) for r in (stranger, neighbour, door)]
     for data in ({"resident": ids, "status": "deceased"}, {"only": f"{stranger.pk}:deceased"},
                  {"resident": ids, "status": "permanent"}, {"only": "x:moved"}, {}):  # fmt: skip
-        assert client.post(url, data)["Location"].endswith("xac-nhan=0#gone")
+        response = client.post(url, data)
+        assert "Đã xác nhận 0 người." in client.get(response["Location"]).content.decode()
     for person in (stranger, neighbour, door):
         assert Resident.objects.get(pk=person.pk).residence_status == person.residence_status
     assert not AuditEvent.objects.filter(action=AuditAction.CONFIRM_GONE).exists()
 
 
-def test_the_confirmation_is_for_importers_of_the_uploads_scope_with_a_csrf_token(world, client):
-    upload = imported_then_refreshed(client, world, world.leader)
+def test_the_confirmation_is_the_police_s_in_the_uploads_scope_with_a_csrf_token(world, client):
+    """A group leader uploads the list and sees who is no longer on it; marking a resident
+    moved away or deceased changes the residence records, which are the commune police's."""
+    upload = imported_then_refreshed(client, world, world.police)
     hoa = Resident.objects.get(full_name="Lê Thị Hoà")
     url = f"/nhap-danh-sach/{upload.pk}/xac-nhan-roi-di/"
     data = {"only": f"{hoa.pk}:moved"}
     assert signed_in(Client(), world.alice).post(url, data).status_code == 403  # a field member
     assert signed_in(Client(), world.province_user).post(url, data).status_code == 403  # no IMPORT_ROSTER
-    assert signed_in(Client(), world.police).post(url, data).status_code == 404  # another's upload
-    strict = signed_in(Client(enforce_csrf_checks=True), world.leader)
+    assert signed_in(Client(), world.leader).post(url, data).status_code == 404  # another's upload
+    leader = signed_in(Client(), world.leader)
+    own = RosterUpload.objects.create(user=world.leader, area=world.group1, filename="y.csv",
+                                      status=RosterUpload.Status.DONE,
+                                      summary={"gone": [{"id": hoa.pk, "name": "Lê Thị Hoà", "address": ""}]})  # fmt: skip
+    assert leader.post(f"/nhap-danh-sach/{own.pk}/xac-nhan-roi-di/", data).status_code == 403  # not the police
+    assert f'value="{hoa.pk}:moved"' not in leader.get(f"/nhap-danh-sach/{own.pk}/").content.decode()
+    strict = signed_in(Client(enforce_csrf_checks=True), world.police)
     assert strict.post(url, data).status_code == 403
     assert client.get(url).status_code == 405
-    foreign = RosterUpload.objects.create(user=world.leader, area=world.group2, filename="x.csv",
+    foreign = RosterUpload.objects.create(user=world.police, area=world.other_group, filename="x.csv",
                                           status=RosterUpload.Status.DONE,
                                           summary={"gone": [{"id": hoa.pk, "name": "", "address": ""}]})  # fmt: skip
     assert client.post(f"/nhap-danh-sach/{foreign.pk}/xac-nhan-roi-di/", data).status_code == 404  # out of scope

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from households.ids import parse_id
 from households.models import Area, AreaKind, ResidenceStatus
 from households.tasks import roster_check_task, roster_import_task
 from households.upload_services import (
@@ -51,6 +52,13 @@ def importer_required(view):
 def _areas(scope):
     return list(Area.objects.filter(scope.q(), kind__in=[AreaKind.COMMUNE, AreaKind.GROUP])
                 .order_by("path")[:AREA_CHOICES_MAX])  # fmt: skip
+
+
+def _may_confirm_gone(request, upload: RosterUpload) -> bool:
+    """Marking a resident moved away or deceased changes the residence records the commune
+    police keep: theirs (and the administrator's), as on the quality board (FIX_QUALITY),
+    not every importer's — a group leader uploads and sees the list, the police confirm."""
+    return area_scope(user=request.user, capability=Capability.FIX_QUALITY).covers(upload.area)
 
 
 def _upload_of(request, upload_id) -> RosterUpload:
@@ -99,11 +107,14 @@ def detail(request, upload_id):
     if gone:  # registered people of the area, named on the page: a read of personal data
         audit_read(request=request, action=AuditAction.LIST_VIEW, area=upload.area, rows=len(gone),
                    fields=["full_name", "address"], detail={"list": "roster_gone", "file": upload.filename})  # fmt: skip
-    confirmed = request.GET.get("xac-nhan", "")
+    # How many the last confirmation changed, told once (never read from the URL, where a
+    # crafted link could claim confirmations that never happened).
+    confirmed = request.session.pop(f"roster-confirmed-{upload.pk}", None)
     return render(request, "roster/preview.html", {"upload": upload, "working": working, "s": upload.summary,
                                                    "counts": upload.summary.get("counts", {}),
-                                                   "confirmed": int(confirmed) if confirmed.isdigit() else None,
-                                                   "can_confirm_gone": upload.status in GONE_CONFIRMABLE,
+                                                   "confirmed": confirmed,
+                                                   "can_confirm_gone": upload.status in GONE_CONFIRMABLE
+                                                   and _may_confirm_gone(request, upload),
                                                    "gone_open": any(g.get("id") and not g.get("confirmed")
                                                                     for g in gone)})  # fmt: skip
 
@@ -118,7 +129,7 @@ def _gone_choice(post) -> tuple[list[int], str]:
         ids, status = post.getlist("resident"), post.get("status", "")
     if status not in GONE_STATUSES:
         return [], ""
-    return [int(pk) for pk in ids if pk.isdigit()], status
+    return [pk for pk in map(parse_id, ids) if pk is not None], status
 
 
 @require_POST
@@ -127,6 +138,8 @@ def confirm_gone(request, upload_id):
     """People the file no longer lists, confirmed moved away or deceased by the officer. Only
     those this upload listed, inside its area (the user's scope); audited as one change."""
     upload = _upload_of(request, upload_id)
+    if not _may_confirm_gone(request, upload):
+        raise PermissionDenied(_("Xác nhận chuyển đi / đã mất là việc của công an xã / phường."))
     ids, status = _gone_choice(request.POST)
     with transaction.atomic():
         changed = upload_confirm_gone(upload=upload, resident_ids=ids, status=status) if ids else []
@@ -135,7 +148,8 @@ def confirm_gone(request, upload_id):
                          object_type="households.resident", rows=len(changed), fields=["residence_status"],
                          detail={"status": status, "residents": [r.pk for r in changed], "file": upload.filename},
                          request=request)  # fmt: skip
-    return redirect(reverse("roster:detail", kwargs={"upload_id": upload.pk}) + f"?xac-nhan={len(changed)}#gone")
+    request.session[f"roster-confirmed-{upload.pk}"] = len(changed)
+    return redirect(reverse("roster:detail", kwargs={"upload_id": upload.pk}) + "#gone")
 
 
 @require_POST

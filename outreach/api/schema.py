@@ -11,6 +11,7 @@ from rest_framework import serializers
 from households import fields
 from households.fields import PushField
 
+from ..hometime.selectors import HOME_FIELDS
 from ..sync import errors, items, pull, push
 from ..sync.items import MAX_ID
 
@@ -178,6 +179,7 @@ def _rows(name: str, columns: list[str]) -> type[serializers.Serializer]:
 HouseholdRows = _rows("HouseholdRows", pull.HOUSEHOLD_FIELDS)
 ResidentRows = _rows("ResidentRows", pull.RESIDENT_FIELDS)
 VisitRows = _rows("VisitRows", pull.VISIT_FIELDS)
+HomeRows = _rows("HomeRows", HOME_FIELDS)
 
 
 class Removed(serializers.Serializer):
@@ -203,6 +205,7 @@ class PullResponse(serializers.Serializer):
     households = HouseholdRows(required=False)
     residents = ResidentRows(required=False)
     visits = VisitRows(required=False)
+    home = HomeRows(required=False, help_text="when someone is usually home, per household sent (docs/sync-protocol.md)")
     removed = Removed(required=False, help_text="turfs and households to drop from the phone")
     campaign = PulledCampaign(required=False)
     codes = serializers.ListField(required=False)

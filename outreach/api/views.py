@@ -61,9 +61,9 @@ class PullView(APIView):
     def get(self, request):
         try:
             campaign, cursor = pull_request_parse(query=request.query_params)
-        except PullRefused as refused:
+            body = sync_pull(user=request.user, campaign=campaign, cursor=cursor)
+        except PullRefused as refused:  # a bad request, or a cursor older than the log keeps
             return _refuse(refused.code, refused.http_status)
-        body = sync_pull(user=request.user, campaign=campaign, cursor=cursor)
         audit_pull(request=request, body=body)  # one INSERT if it carried residents, else nothing
         # Whose session this is (what /app/session says): a phone with nothing to push
         # syncs in this one request instead of asking first.

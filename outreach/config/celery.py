@@ -8,4 +8,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "outreach.config.settings")
 
 app = Celery("outreach")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["outreach.rollups", "outreach.editions", "households"])  # the tasks live with their feature
+app.autodiscover_tasks(["outreach.rollups", "outreach.editions", "outreach.sync", "households"])  # the tasks live with their feature

@@ -20,6 +20,8 @@ PERSONAL_DATA_PREFIXES = (
     "/app/session",  # who is signed in on this phone
     "/tai-khoan/",  # signed-in devices and their addresses, the police's unlock
     "/admin/",
+    "/chat-luong-du-lieu/",  # the data quality board's lists and exports
+    "/nhap-danh-sach/",  # a roster upload's preview, error copy and the people no longer listed
 )
 
 

@@ -127,6 +127,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation of the large bulk statements (seed, rebuild) took minutes and ignored
     # cancellation on these machines; the OLTP queries here never gain from it.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# PgBouncer in transaction mode (DB_PGBOUNCER=1): each transaction may run on another
+# server connection, so nothing may outlive one — no server-side cursors, no startup
+# options (turn JIT off on the role instead: ALTER ROLE … SET jit = off), and no prepared
+# statements (outreach/rowsql.py) unless PgBouncer ≥ 1.21 keeps them
+# (max_prepared_statements > 0 there, DB_PGBOUNCER_PREPARED=1 here). Debian 12 has 1.18.
+DB_PGBOUNCER = envbool("DB_PGBOUNCER")
+DB_PREPARE_STATEMENTS = not DB_PGBOUNCER or envbool("DB_PGBOUNCER_PREPARED")
+if DB_PGBOUNCER and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"]["OPTIONS"].pop("options", None)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several tabs and a runserver thread write at once; wait for the lock instead of
     # failing at once with "database is locked".
@@ -287,7 +297,10 @@ CELERY_BEAT_SCHEDULE = {
     "rollups-daily": {"task": "outreach.rollups_daily", "schedule": crontab(hour=0, minute=5)},
     # Each area's morning and evening editions, at the hours it set (outreach/editions).
     "editions": {"task": "outreach.editions_make_due", "schedule": crontab(minute="*/5")},
+    # The change log keeps SYNC_LOG_KEEP_DAYS of changes; a phone away longer downloads again.
+    "change-log-prune": {"task": "outreach.change_log_prune", "schedule": crontab(hour=3, minute=15)},
 }
+SYNC_LOG_KEEP_DAYS = envint("SYNC_LOG_KEEP_DAYS", "30")
 
 # The debounce of rollup refreshes is shared between web processes through Redis in
 # production; one process's memory is enough for the embedded setup.

@@ -20,6 +20,7 @@ from outreach.models import Assignment, Campaign, OutcomeCode, Quota, Team, Visi
 from outreach.reports.history import snapshots_backfill
 from outreach.visits.projection import projection_rebuild
 from outreach.rollups.services import rollups_rebuild
+from outreach.hometime.services import hometime_rebuild
 
 from . import names, places
 from .people import IdNumbers, make_household
@@ -62,6 +63,7 @@ class DemoBuilder:
         self._quotas(province, communes)
         projection_rebuild(campaign=self.campaign)
         rollups_rebuild(campaign=self.campaign)
+        hometime_rebuild()  # the demo's households show when someone is usually home
         if scale <= 2:
             # The campaign is two weeks old: give the trend chart, the forecast and "change
             # since last week" their past days (estimated from the visit log; demo only, and

@@ -48,28 +48,49 @@ def outcome_home(outcome) -> bool | None:
     return None
 
 
+# A place's counts are used for a window only when at least this many distinct households
+# gave them: a building (or lane) of one or two households would otherwise tell a phone,
+# through its own households' blended rates, when a household outside its turfs is home.
+MIN_HOUSEHOLDS = 3
+
+
 class Counts:
-    """Per window: (home, visits). Mutable, so the benchmark can fold outcomes in."""
+    """Per window: (home, visits) and, for a place, how many distinct households gave them.
+    Mutable, so the benchmark can fold outcomes in."""
 
-    __slots__ = ("home", "visits")
+    __slots__ = ("home", "visits", "households")
 
-    def __init__(self, home: Sequence[int] | None = None, visits: Sequence[int] | None = None):
+    def __init__(self, home: Sequence[int] | None = None, visits: Sequence[int] | None = None,
+                 households: Sequence[int] | None = None):  # fmt: skip
         self.home = list(home) if home is not None else [0] * windows.COUNT
         self.visits = list(visits) if visits is not None else [0] * windows.COUNT
+        self.households = list(households) if households is not None else [0] * windows.COUNT
 
-    def add(self, window: int, home: bool) -> None:
+    def add(self, window: int, home: bool, *, first: bool = True) -> None:
+        """One visit; `first`: the first of its household in this window (for a place)."""
         self.visits[window] += 1
         self.home[window] += int(home)
+        self.households[window] += int(first)
+
+    def pooled(self) -> "Counts":
+        """The windows enough households gave (MIN_HOUSEHOLDS); the others as if unvisited."""
+        keep = [n >= MIN_HOUSEHOLDS for n in self.households]
+        return Counts([h if k else 0 for h, k in zip(self.home, keep, strict=True)],
+                      [v if k else 0 for v, k in zip(self.visits, keep, strict=True)], self.households)  # fmt: skip
 
     @property
     def total(self) -> int:
         return sum(self.visits)
 
 
-def level_keys(*, household_id: int, area_id: int, street: str = "", lane: str = "", building: str = "") -> list:
+def level_keys(*, household_id: int, area_id: int, street: str = "", lane: str = "", building: str = "",
+               at_the_door: bool = False) -> list:  # fmt: skip
     """(level, key) of the household and the places it belongs to, broadest first. Places are
-    named by their address words (diacritics-free), inside the residential group."""
-    return [*_place_keys(area_id, street or "", lane or "", building or ""), ("household", f"h{household_id}")]
+    named by their address words (diacritics-free), inside the residential group. A household
+    added at the door (its address is the words a phone sent) joins no lane or building, only
+    its group: naming another team's building must not put a household beside it."""
+    places = _place_keys(area_id, street or "", lane or "", building or "")
+    return [*(places[:1] if at_the_door else places), ("household", f"h{household_id}")]
 
 
 @functools.lru_cache(maxsize=65536)  # a lane's households share it: a push asks for the same places again and again
@@ -115,9 +136,10 @@ class Estimate:
 def estimate(chain: Sequence[tuple[str, Counts]]) -> Estimate:
     """The household's rates from its levels' counts, broadest (group) first, the household
     last; a level with no counts may be missing or empty."""
-    group = chain[0][1] if chain else Counts()
+    group = chain[0][1].pooled() if chain and chain[0][0] != "household" else Counts()
     pooled = (sum(group.home) + POOLED_STRENGTH * POOLED_PRIOR) / (group.total + POOLED_STRENGTH)
     rates = [pooled] * windows.COUNT
+    chain = [(level, counts if level == "household" else counts.pooled()) for level, counts in chain]
     for level, counts in chain:
         k = STRENGTH[level]
         rates = [(h + k * p) / (n + k) for h, n, p in zip(counts.home, counts.visits, rates, strict=True)]

@@ -14,6 +14,9 @@ class HomeWindowCount(models.Model):
     time_window = models.PositiveSmallIntegerField(_("khung giờ"))  # windows.py: 0–11
     home = models.PositiveIntegerField(_("lần có người ở nhà"), default=0)
     visits = models.PositiveIntegerField(_("lần đến"), default=0)
+    # Distinct households that gave a place's counts in this window (1 for a household's own
+    # row): a place is used only when enough did (estimate.MIN_HOUSEHOLDS).
+    households = models.PositiveIntegerField(_("số hộ"), default=0)
 
     class Meta:
         verbose_name = _("số lần có người ở nhà theo khung giờ")

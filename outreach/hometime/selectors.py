@@ -15,7 +15,7 @@ from .models import HomeWindowCount
 
 def _chains(households: Sequence[Household]) -> dict[int, list[tuple[str, str]]]:
     return {h.id: level_keys(household_id=h.id, area_id=h.area_id, street=h.street, lane=h.lane,
-                             building=h.building) for h in households}  # fmt: skip
+                             building=h.building, at_the_door=h.client_uuid is not None) for h in households}  # fmt: skip
 
 
 def home_estimates(*, households: Sequence[Household]) -> dict[int, Estimate]:
@@ -24,10 +24,11 @@ def home_estimates(*, households: Sequence[Household]) -> dict[int, Estimate]:
     chains = _chains(households)
     keys = {key for chain in chains.values() for _, key in chain}
     counts: dict[str, Counts] = {}
-    rows = HomeWindowCount.objects.filter(key__in=keys).values_list("key", "time_window", "home", "visits")
-    for key, window, home, visits in rows.iterator(chunk_size=5000):
+    rows = HomeWindowCount.objects.filter(key__in=keys).values_list("key", "time_window", "home", "visits",
+                                                                    "households")  # fmt: skip
+    for key, window, home, visits, households in rows.iterator(chunk_size=5000):
         c = counts.setdefault(key, Counts())
-        c.home[window], c.visits[window] = home, visits
+        c.home[window], c.visits[window], c.households[window] = home, visits, households
     out = {}
     for household_id, chain in chains.items():
         if not any(key in counts for _, key in chain):

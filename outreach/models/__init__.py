@@ -17,13 +17,14 @@ from ..hometime.models import HomeWindowCount
 from ..quality.models import QualityDecision
 from ..rollups.models import AreaDailySnapshot, AreaRollup, RollupDirty
 from ..shifts.models import Shift
-from ..sync.models import SyncChange
+from ..sync.models import SyncChange, SyncLogPruned
 from ..turfs.models import Assignment, Team, TeamMembership
 from ..visits.models import HouseholdState, ResidentState, Visit, VisitResidentOutcome
 
 __all__ = [
     "DeviceToken", "SignInFailure", "WebSession",
     "Campaign", "OutcomeCode", "OutcomeScope", "Quota", "AreaDailySnapshot", "AreaRollup", "RollupDirty", "SyncChange",
+    "SyncLogPruned",
     "Assignment", "Role", "RoleGrant", "Team", "TeamMembership", "HouseholdState", "ResidentState", "Visit",
     "VisitResidentOutcome", "AuditAction", "AuditEvent", "ChatEdition", "EditionHours", "QualityDecision",
     "HomeWindowCount", "CallClaim", "Appointment", "Shift",

@@ -27,8 +27,12 @@ _COMBINING_CANDIDATE = "[\u0300-\u036f\u1dc0-\u1dff]"
 
 
 def duplicates_open(scope: Scope):
-    """Unresolved queue rows whose newer record lives in the area."""
-    return (PossibleDuplicate.objects.filter(scope.area.subtree("resident__household__area"), resolution="")
+    """Unresolved queue rows with both records in the area. A pair across two communes is
+    not shown to either commune's officer: listing it would tell them that a number exists
+    elsewhere (DESIGN.md §6, no answer depends on data outside the scope); an officer whose
+    area holds both (the administrator, province leadership) sees it."""
+    return (PossibleDuplicate.objects.filter(scope.area.subtree("resident__household__area"),
+                                             scope.area.subtree("other__household__area"), resolution="")
             .select_related("resident__household__area", "other__household__area")
             .order_by("-found_at", "id"))  # fmt: skip
 

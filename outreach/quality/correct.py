@@ -33,9 +33,10 @@ def _with_other(qs, matches):
 
 
 def same_id_number(scope: Scope):
-    """Residents of the area whose ID number another household also holds, wherever it is
-    (the ID number index makes the look-up cheap; the other record is named only inside)."""
-    matches = Resident.objects.filter(id_number=OuterRef("id_number")).exclude(household_id=OuterRef("household_id"))
+    """Residents of the area whose ID number another household of the area also holds (the
+    ID number index makes the look-up cheap). Only inside: whether a number is held in
+    another commune is not this officer's to learn (DESIGN.md §6)."""
+    matches = scope.residents().filter(id_number=OuterRef("id_number")).exclude(household_id=OuterRef("household_id"))
     return _with_other(_people(scope).filter(id_number__isnull=False).filter(Exists(matches)), matches)
 
 

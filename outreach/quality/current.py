@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _l
 from households.models import ResidenceStatus
 
 from ..models import ResidentState, Visit
+from ..visits.models import Channel
 from ..reports.lists import Column
 from .base import HOUSEHOLD_COLUMNS, LAST_VISIT, NOTE, RESIDENT_COLUMNS, Check, Scope, household_cells, local
 from .base import resident_cells, spec
@@ -48,8 +49,9 @@ def kt2_handover(scope: Scope):
 def not_visited_lately(scope: Scope):
     """Households with no visit (of any campaign) in the last N days, never visited ones first."""
     since = scope.now - datetime.timedelta(days=scope.params.stale_days)
-    recent = Visit.objects.filter(household=OuterRef("pk"), device_time__gte=since)
-    last = Visit.objects.filter(household=OuterRef("pk")).order_by().values("household").annotate(m=Max("device_time"))
+    door = Visit.objects.filter(channel=Channel.DOOR)  # a phone call is not a visit of the house
+    recent = door.filter(household=OuterRef("pk"), device_time__gte=since)
+    last = door.filter(household=OuterRef("pk")).order_by().values("household").annotate(m=Max("device_time"))
     return (scope.households().exclude(Exists(recent)).annotate(last_visit=Subquery(last.values("m")[:1]))
             .select_related("area").order_by("-last_visit", "area__path", "walk_key", "id"))  # fmt: skip
 

@@ -3,7 +3,7 @@ kilometres apart minutes apart, an evening where every door opened, and outcomes
 contradict an earlier one. Flags only: nothing is changed or deleted; an officer confirms
 or dismisses each (services.flag_decide), and a decided flag leaves the open list.
 
-Per evening checks key their flag "user id:yyyymmdd" (the device's local date), per visit
+Per evening checks key their flag "user id:yyyymmdd:commune id" (the device's local date), per visit
 checks the visit id, per outcome the outcome id, so a decision finds its flag again."""
 
 import datetime
@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _l
 
 from ..models import Visit, VisitResidentOutcome
+from ..visits.models import Channel
 from ..reports.lists import ADDRESS, GROUP, Column
 from ..visits.geo import distance_m
 from .base import RECORDER, RESIDENT_COLUMNS, Check, Scope, household_cells, local, recorder_name, resident_cells
@@ -31,7 +32,9 @@ LON_SHRINK = math.cos(math.radians(24))
 def _visits(scope: Scope):
     if scope.campaign is None:
         return Visit.objects.none()
-    return Visit.objects.filter(scope.area.subtree("household__area"), campaign_id=scope.campaign.id)
+    # Door visits: a caller's evening of calls is not a walk (issue 19's phone channel).
+    return Visit.objects.filter(scope.area.subtree("household__area"), campaign_id=scope.campaign.id,
+                                channel=Channel.DOOR)  # fmt: skip
 
 
 def _undecided(qs, slug: str, key: str = "pk"):
@@ -41,12 +44,14 @@ def _undecided(qs, slug: str, key: str = "pk"):
 
 
 def _evening(qs):
-    """Each visit's recorder and local day, as the flag key "user:yyyymmdd"."""
+    """Each visit's recorder, local day and commune, as the flag key "user:yyyymmdd:commune":
+    a volunteer's evening in two communes is two flags, each its own commune's to decide."""
     zone = timezone.get_current_timezone()
     day = (ExtractYear("device_time", tzinfo=zone) * 10000 + ExtractMonth("device_time", tzinfo=zone) * 100
            + ExtractDay("device_time", tzinfo=zone))  # fmt: skip
-    return qs.annotate(day=day).annotate(evening=Concat(Cast("recorded_by_id", CharField()), Value(":"),
-                                                        Cast("day", CharField()), output_field=CharField()))
+    return qs.annotate(day=day).annotate(evening=Concat(
+        Cast("recorded_by_id", CharField()), Value(":"), Cast("day", CharField()), Value(":"),
+        Cast("household__area__parent_id", CharField()), output_field=CharField()))
 
 
 def _grouped(qs):

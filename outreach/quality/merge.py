@@ -50,7 +50,10 @@ class MergeResult:
 
 def _open_row(*, area: Area, queue_id: int) -> PossibleDuplicate:
     # Locked: two officers (or two taps) merging the same row must not both re-point.
+    # Both records inside the area, as the list (clean.duplicates_open): a pair across two
+    # communes is answered as no such row, never "the other one is elsewhere".
     row = (PossibleDuplicate.objects.select_for_update(of=("self",)).filter(area.subtree("resident__household__area"),
+                                                                            area.subtree("other__household__area"),
                                                                             pk=queue_id)
            .select_related("resident__household__area", "other__household__area").first())  # fmt: skip
     if row is None:

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from households.ids import parse_id
 from households.roster_write import roster_confirm_gone
 
 from ..audit.models import AuditAction
@@ -20,7 +21,7 @@ from .current import GONE
 from .models import QualityDecision
 
 Verdict = QualityDecision.Verdict
-_EVENING_KEY = re.compile(r"^\d{1,12}:\d{8}$")
+_EVENING_KEY = re.compile(r"[0-9]{1,19}:[0-9]{8}:[0-9]{1,19}")  # doubt._evening's "user:yyyymmdd:commune"
 
 
 class ItemNotFound(Exception):
@@ -47,15 +48,16 @@ def _existing(*, scope: Scope, check: Check, key: str) -> QualityDecision | None
 def _item(*, scope: Scope, check: Check, key: str):
     """The listed object the key names, with the area it lies in."""
     if check.unit == "evening":
-        if not _EVENING_KEY.match(key) or not check.select(scope).filter(evening=key).exists():
+        if not _EVENING_KEY.fullmatch(key) or not check.select(scope).filter(evening=key).exists():
             raise ItemNotFound
         return None, scope.area
-    if not key.isdigit():
+    pk = parse_id(key)
+    if pk is None or key != str(pk):  # one spelling per item: "٣" or "03" would be a second decision
         raise ItemNotFound
     if check.confirmed:  # confirmed in Python (distances): the item must be one of those
-        obj = next((o for o in check.confirmed(scope) if o.pk == int(key)), None)
+        obj = next((o for o in check.confirmed(scope) if o.pk == pk), None)
     else:
-        obj = check.select(scope).filter(pk=int(key)).first()
+        obj = check.select(scope).filter(pk=pk).first()
     if obj is None:
         raise ItemNotFound
     if check.unit == "visit":

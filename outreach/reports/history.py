@@ -18,6 +18,7 @@ from django.utils import timezone
 from households.models import VNEID_RANK, Area, AreaKind, Household, ResidenceStatus, Resident, eligibility_cutoff
 
 from ..models import AreaDailySnapshot, Campaign, Visit, VisitResidentOutcome
+from ..visits.models import Channel
 from ..rollups.models import RollupCounts
 
 COUNTERS = RollupCounts.COUNTERS
@@ -61,8 +62,8 @@ def snapshots_backfill(*, campaign: Campaign, first_day: datetime.date, last_day
 def _visit_log(campaign: Campaign) -> list[tuple]:
     """The campaign's visits as (household, effective time, id, needs revisit), oldest first."""
     return sorted(
-        Visit.objects.filter(campaign=campaign).values_list("household_id", "effective_time", "id",
-                                                            "outcome__needs_revisit"),
+        Visit.objects.filter(campaign=campaign, channel=Channel.DOOR).values_list(
+            "household_id", "effective_time", "id", "outcome__needs_revisit"),  # calls are not door visits
         key=lambda v: (v[1], v[2]),
     )  # fmt: skip
 

@@ -50,3 +50,12 @@ class SyncChange(models.Model):
                          name="syncchange_membership_xact"),
             models.Index(fields=["xact", "id"], condition=Q(entity="code"), name="syncchange_code_xact"),
         ]  # fmt: skip
+
+
+class SyncLogPruned(models.Model):
+    """One row: the change log below transaction `below` has been pruned (sync/prune.py).
+    A cursor below it answers 410 cursor_expired: its changes are no longer all there."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    below = models.BigIntegerField(default=0)
+    pruned_at = models.DateTimeField(null=True)

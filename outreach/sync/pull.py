@@ -26,7 +26,9 @@ from ..appointments.selectors import pull_rows as appointment_rows
 from ..campaigns.selectors import campaign_current
 from ..hometime.selectors import HOME_FIELDS, home_rows
 from ..models import Assignment, Campaign, HouseholdState, OutcomeCode, ResidentState, SyncChange, Visit
+from ..visits.models import Channel
 from .changes import log_horizon
+from .prune import pruned_below
 from .items import MAX_ID
 
 PAGE_SIZE = 500
@@ -190,6 +192,8 @@ def _changes_of(campaign, turf_ids: list[int], team_ids: list[int], user_id: int
     horizon, own = log_horizon()
     changes = list(changes_after(campaign, turf_ids, team_ids, user_id, (cursor.xact, cursor.after), horizon,
                                  own)[:limit])  # fmt: skip
+    if cursor.xact < pruned_below():  # read after the rows: a prune that began meanwhile is seen (prune.py)
+        raise PullRefused("cursor_expired", 410)
     at = (changes[-1].xact, changes[-1].id) if changes else (cursor.xact, cursor.after)
     if len(changes) == limit:
         return changes, Cursor("x", *at), True
@@ -264,7 +268,8 @@ class _Packer:
         residents = list(Resident.objects.filter(household_id__in=ids).order_by("household_id", "id"))
         r_states = {s.resident_id: s for s in ResidentState.objects.filter(
             campaign=self.campaign, resident__household_id__in=ids).select_related("last_outcome", "last_reason")}
-        visits = list(Visit.objects.filter(campaign=self.campaign, household_id__in=ids)
+        # Door visits: the phones know no phone-call codes, and a call is not the household's door history.
+        visits = list(Visit.objects.filter(campaign=self.campaign, household_id__in=ids, channel=Channel.DOOR)
                       .select_related("outcome", "recorded_by").prefetch_related("resident_outcomes__outcome",
                                                                                   "resident_outcomes__reason")
                       .order_by("id"))  # fmt: skip
