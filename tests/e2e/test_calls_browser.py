@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from outreach.models import Role, Visit
 
@@ -34,19 +35,19 @@ def test_a_caller_takes_numbers_and_records_calls_on_a_phone(transactional_db, l
         page.wait_for_url(f"**/goi-dien/{world.commune.pk}/")
         assert page.locator("#left-in-pool").inner_text() == "24"
         page.get_by_role("button", name="Nhận số để gọi").click()
-        assert page.get_by_text("Đã nhận 20 số mới, 0 số hẹn gọi lại đến giờ.").is_visible()
-        assert page.locator("#left-in-batch").inner_text() == "20"
+        expect(page.get_by_text("Đã nhận 20 số mới, 0 số hẹn gọi lại đến giờ.")).to_be_visible()  # waits for the answer
+        expect(page.locator("#left-in-batch")).to_have_text("20")
         assert page.locator("li.call a.tel").first.get_attribute("href").startswith("tel:+849")
         first = page.locator("li.call").first
         first.locator("summary:has-text('Hẹn gọi lại')").click()
         tomorrow = timezone.localtime() + datetime.timedelta(days=1)
         first.locator("input[name=callback_at]").fill(tomorrow.strftime("%Y-%m-%dT19:30"))
         first.get_by_role("button", name="Ghi hẹn gọi lại").click()
-        assert page.get_by_text("Đã ghi: Hẹn gọi lại.").is_visible()
+        expect(page.get_by_text("Đã ghi: Hẹn gọi lại.")).to_be_visible()  # waits for the answer
         page.locator("li.call").first.get_by_role("button", name="Không nghe máy").click()
-        assert page.get_by_text("Đã ghi: Không nghe máy.").is_visible()
-        assert page.locator("#left-in-batch").inner_text() == "18"
-        assert page.locator("section.upcoming li").count() == 1
+        expect(page.get_by_text("Đã ghi: Không nghe máy.")).to_be_visible()  # waits for the answer
+        expect(page.locator("#left-in-batch")).to_have_text("18")
+        expect(page.locator("section.upcoming li")).to_have_count(1)
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=str(shots_dir / "calls-360.png"))

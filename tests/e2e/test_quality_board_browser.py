@@ -9,6 +9,7 @@ import io
 import uuid
 
 import pytest
+from playwright.sync_api import expect
 from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.utils import timezone
@@ -69,14 +70,14 @@ def test_the_quality_board_fits_a_desktop_and_links_to_its_lists(transactional_d
         page.screenshot(path=str(shots_dir / "quality-board-360.png"))
         page.set_viewport_size(DESKTOP)
         page.locator("a.figure:has-text('Ghi nhanh bất thường')").click()
-        assert page.locator("table.quality-table tbody tr").count() == 1
+        expect(page.locator("table.quality-table tbody tr")).to_have_count(1)  # waits for the page
         page.screenshot(path=str(shots_dir / "quality-list-fast-1366.png"))
         page.go_back()
         page.locator("a.figure:has-text('Nghi trùng số định danh')").click()
-        assert "••••••••" in page.locator("table.quality-table tbody").inner_text()  # never the full number
+        expect(page.locator("table.quality-table tbody")).to_contain_text("••••••••")  # never the full number
         page.screenshot(path=str(shots_dir / "quality-list-duplicates-1366.png"))
         page.get_by_role("button", name="Gộp, giữ mọi lượt đến").first.click()
-        assert page.get_by_text("Đã gộp hai bản ghi; mọi lượt đến nhà được giữ lại.").is_visible()
+        expect(page.get_by_text("Đã gộp hai bản ghi; mọi lượt đến nhà được giữ lại.")).to_be_visible()
         page.screenshot(path=str(shots_dir / "quality-list-merged-1366.png"))
     finally:
         browser.close()
