@@ -357,3 +357,17 @@ def test_crafted_ids_are_refused_without_an_error_or_a_change(calling, settings)
         assert client.post(f"/goi-dien/{world.commune.pk}/ghi/", body).status_code in (400, 404)
         assert client.post(f"/goi-dien/{world.commune.pk}/tra-so/", {"resident": crafted}).status_code == 302
     assert held_by(first) == held and not Visit.objects.exists()
+
+
+def test_the_page_writes_ids_the_form_reads_back_whatever_their_size(calling, settings):
+    """Ids above 999 were rendered "1.234" (Vietnamese thousands) in the hidden fields, and
+    every call recorded on such a resident was refused as malformed."""
+    settings.CALLS_BATCH_SIZE = 20
+    world, first, _ = calling
+    household = world.households_a[0]
+    big = Resident.objects.create(id=1_234_567, household=household, full_name="Phạm Thị Mai", birth_year=1980,
+                                  phone="+84912399999")  # fmt: skip
+    client = client_for(first)
+    client.post(f"/goi-dien/{world.commune.pk}/nhan-so/")
+    html = client.get(f"/goi-dien/{world.commune.pk}/").content.decode()
+    assert 'name="resident" value="1234567"' in html and "1.234.567" not in html
