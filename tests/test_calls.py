@@ -230,6 +230,7 @@ def test_the_page_shows_the_batch_with_tel_links_and_audits_it(calling, settings
     page = client.get(f"/goi-dien/{world.commune.pk}/")
     html = page.content.decode()
     assert page.status_code == 200 and "Nhận số để gọi" in html and html.count('href="tel:+849') == 4
+    assert "no-store" in page["Cache-Control"]  # names and phone numbers: never cached
     event = AuditEvent.objects.filter(action=AuditAction.CALL_BATCH).latest("id")
     assert event.username == "caller1" and event.rows == 4 and "phone" in event.fields
     assert event.path == world.commune.path

@@ -8,9 +8,8 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.utils.cache import add_never_cache_headers
 
+from frontend.scoped import area_in_scope
 from households.models import Area
 from outreach.access import Access, AreaScope, Capability, access_for, campaign_current
 from outreach.models import Campaign
@@ -26,12 +25,6 @@ class Page:
     @property
     def may_book(self) -> bool:
         return self.area is not None and self.access.allows(Capability.BOOK_APPOINTMENTS, self.area)
-
-
-def never_cached(response):
-    add_never_cache_headers(response)
-    response["Pragma"] = "no-cache"
-    return response
 
 
 def _scope(access: Access, capabilities: tuple[Capability, ...]) -> AreaScope:
@@ -51,13 +44,9 @@ def _wrap(view, capabilities):
         scope = _scope(access, capabilities)
         if not scope.allowed:
             raise PermissionDenied
-        area = None
-        if area_id is not None:
-            area = Area.objects.filter(pk=area_id).first()
-            if area is None or not scope.covers(area):
-                raise Http404
+        area = area_in_scope(scope, area_id)
         page = Page(access=access, scope=scope, area=area, campaign=campaign_current())
-        return never_cached(view(request, page, *args, **kwargs))
+        return view(request, page, *args, **kwargs)  # never cached: outreach.config.middleware
 
     return wrapper
 

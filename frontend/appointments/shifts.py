@@ -16,7 +16,6 @@ from outreach.shifts.selectors import last_handover, shift_outputs, shift_teams,
 from outreach.shifts.services import ShiftNotFound, ShiftRefused, may_run_shifts, shift_close, shift_open
 
 from .forms import parse_int
-from .pages import never_cached
 
 
 def _team_or_404(request, team_id: int):
@@ -31,8 +30,7 @@ def index(request):
     teams = shift_teams(user=request.user)
     if len(teams) == 1:
         return redirect(reverse("shifts:team", args=[teams[0].pk]))
-    return never_cached(render(request, "appointments/shift_index.html", {"teams": teams,
-                                                                          "page_title": _("Ca làm việc")}))
+    return render(request, "appointments/shift_index.html", {"teams": teams, "page_title": _("Ca làm việc")})
 
 
 @login_required
@@ -42,11 +40,11 @@ def team(request, team_id: int):
     outputs = shift_outputs(shifts=shifts)
     current = next((s for s in shifts if s.ended_at is None), None)
     members = list(team.memberships.select_related("user").order_by("user__first_name", "user__username"))
-    return never_cached(render(request, "appointments/shift_team.html", {
+    return render(request, "appointments/shift_team.html", {
         "page_title": _("Ca làm việc"), "team": team, "current": current, "handover": last_handover(team=team),
         "rows": [(s, outputs[s.id]) for s in shifts], "members": members, "now": timezone.localtime(),
         "may_run": may_run_shifts(user=request.user, team=team),
-    }))  # fmt: skip
+    })  # fmt: skip
 
 
 @login_required

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from frontend.scoped import area_in_scope
 from households.models import Area, AreaKind
 from households.phones import phone_display, phone_tel_href
 from outreach.access import AreaScope, Capability, access_for, campaign_current
@@ -50,11 +51,9 @@ def calls_page(view):
         scope = access_for(user=request.user).scope(Capability.CALL_RESIDENTS)
         if not scope.allowed:
             raise PermissionDenied
-        area = None
-        if area_id is not None:
-            area = Area.objects.filter(pk=area_id).first()
-            if area is None or not scope.covers(area) or area.kind not in CALLABLE:
-                raise Http404
+        area = area_in_scope(scope, area_id)
+        if area is not None and area.kind not in CALLABLE:
+            raise Http404
         return view(request, Where(scope=scope, area=area, campaign=campaign_current()), *args, **kwargs)
 
     return wrapper

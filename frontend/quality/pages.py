@@ -9,8 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 
+from frontend.scoped import area_in_scope
 from households.models import Area, AreaKind
 from outreach.access import Access, AreaScope, Capability, access_for
 from outreach.campaigns.selectors import campaigns_for_reports
@@ -58,21 +58,13 @@ def quality_page(view):
         scope = access.scope(Capability.READ_QUALITY)
         if not scope.allowed:
             raise PermissionDenied
-        area = None
-        if area_id is not None:
-            area = Area.objects.filter(pk=area_id).first()
-            if area is None or not scope.covers(area):
-                raise Http404
+        area = area_in_scope(scope, area_id)
         try:
             campaign = campaign_choose(campaigns=campaigns_for_reports(), requested=request.GET.get("campaign"))
         except CampaignNotFound:
             raise Http404 from None
-        response = view(request, Page(access=access, scope=scope, area=area, campaign=campaign), *args, **kwargs)
-        # Names and addresses: never cached (as outreach.config.middleware does for /bao-cao/;
-        # this prefix belongs in its list, which another change owns today).
-        add_never_cache_headers(response)
-        response["Pragma"] = "no-cache"
-        return response
+        # Names and addresses: never cached (outreach.config.middleware, /chat-luong-du-lieu/).
+        return view(request, Page(access=access, scope=scope, area=area, campaign=campaign), *args, **kwargs)
 
     return wrapper
 

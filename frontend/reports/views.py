@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from frontend.scoped import area_in_scope
 from households.models import Area, AreaKind, Resident
 from households.phones import phone_display, phone_tel_href
 from outreach.access import Access, AreaScope, Capability, access_for
@@ -70,11 +71,7 @@ def report_page(view):
         scope = access.scope(Capability.READ_REPORTS)
         if not scope.allowed:
             raise PermissionDenied
-        area = None
-        if area_id is not None:
-            area = Area.objects.filter(pk=area_id).first()
-            if area is None or not scope.covers(area):
-                raise Http404
+        area = area_in_scope(scope, area_id)
         campaigns = campaigns_for_reports()
         try:
             campaign = campaign_choose(campaigns=campaigns, requested=request.GET.get("campaign"))

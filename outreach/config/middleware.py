@@ -22,6 +22,9 @@ PERSONAL_DATA_PREFIXES = (
     "/admin/",
     "/chat-luong-du-lieu/",  # the data quality board's lists and exports
     "/nhap-danh-sach/",  # a roster upload's preview, error copy and the people no longer listed
+    "/goi-dien/",  # the caller's batch: names and phone numbers
+    "/hen-tai-nha/",  # home appointments: households needing support at home
+    "/ca-lam-viec/",  # shifts: the members present and their hand-over notes
 )
 
 

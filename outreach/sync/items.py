@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.dateparse import parse_date, parse_datetime
 
+from households import ids
 from households.fields import NEW_HOUSEHOLD, NEW_RESIDENT, PushField
 
 
@@ -75,7 +76,7 @@ def _uuid(value, name: str) -> uuid.UUID:
 
 # Every id column is a bigint: a larger number would make the database refuse the whole
 # batch (a 5xx, which the phone retries for ever) instead of this one item.
-MAX_ID = 2**63 - 1
+MAX_ID = ids.MAX_ID
 # Times a phone may report. A clock days or months off is stored and kept visible (the
 # projection caps it at the receive time); a year the database cannot read back is not.
 EARLIEST_TIME = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)

@@ -18,6 +18,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from households.fields import ADDRESS_PARTS, PULL_HOUSEHOLD, PULL_RESIDENT, SUPPORT_FLAGS
+from households.ids import parse_id
 from households.models import Area, Household, Resident, Turf, turns_fourteen_on
 
 from ..access import FieldScope, field_scope, mask_id_number
@@ -41,8 +42,7 @@ VNEID = {"none": 0, "registered": 1, "activated": 2}
 
 # The query string of a pull, exactly as the server writes it: ASCII digits only (int()
 # would also take "-5", " 5", "5_0" and "٥"), each number a bigint (a larger one would make
-# PostgreSQL refuse the query: a 5xx, which the phone retries for ever).
-_ID = re.compile(r"[0-9]{1,19}")
+# PostgreSQL refuse the query: a 5xx, which the phone retries for ever): households.ids.
 # x.N.I: caught up to change I of transaction N; g.N.I.H: a full download that started
 # there, past household H. c.N and f.N.H were the cursors of the log under a lock (ids, not
 # transactions): still well-formed, answered 410 cursor_expired (download again).
@@ -103,10 +103,10 @@ def pull_request_parse(*, query) -> tuple[Campaign, "Cursor | None"]:
     text = query.get("campaign")
     if not text:
         campaign = campaign_current()
-    elif not _ID.fullmatch(text) or not 0 < int(text) <= MAX_ID:
+    elif (campaign_id := parse_id(text)) is None:
         raise PullRefused("bad_campaign", 400)
     else:
-        campaign = Campaign.objects.filter(is_active=True, id=int(text)).first()
+        campaign = Campaign.objects.filter(is_active=True, id=campaign_id).first()
     if campaign is None:
         raise PullRefused("unknown_campaign", 404)
     return campaign, cursor
